@@ -1,0 +1,86 @@
+//! Embeds the shipped decks (`exercises/*.csv`) and the official code sets (`codesets/*.tsv`).
+//!
+//! Code sets are split into chunks (ICD-10-CM by first character, ICD-10-PCS by the first two)
+//! and each chunk is LZ4-compressed, so a lookup decompresses only the chunk it needs.
+
+use std::collections::BTreeMap;
+use std::env;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    println!("cargo:rerun-if-changed=exercises");
+    println!("cargo:rerun-if-changed=codesets");
+    let mut generated = String::new();
+    embed_decks(&mut generated);
+    embed_codeset(&mut generated, &out, "ICD10CM", "codesets/icd10cm.tsv", 1);
+    embed_codeset(&mut generated, &out, "ICD10PCS", "codesets/icd10pcs.tsv", 2);
+    embed_text(&mut generated, "ICD10CM_CHAPTERS", "codesets/icd10cm-chapters.tsv");
+    embed_text(
+        &mut generated,
+        "ICD10PCS_BODY_SYSTEMS",
+        "codesets/icd10pcs-body-systems.tsv",
+    );
+    fs::write(out.join("embedded.rs"), generated).expect("write embedded.rs");
+}
+
+fn manifest_path(relative: &str) -> PathBuf {
+    Path::new(&env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+        .join(relative)
+}
+
+fn embed_decks(generated: &mut String) {
+    let mut decks: Vec<(String, PathBuf)> = fs::read_dir(manifest_path("exercises"))
+        .expect("read exercises/")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "csv"))
+        .filter_map(|path| {
+            let stem = path.file_stem()?.to_str()?.to_string();
+            Some((stem, path))
+        })
+        .collect();
+    decks.sort();
+    generated.push_str("/// Shipped decks: (name, CSV text).\npub static DECKS: &[(&str, &str)] = &[\n");
+    for (name, path) in &decks {
+        println!("cargo:rerun-if-changed={}", path.display());
+        writeln!(generated, "    ({name:?}, include_str!({:?})),", path.display()).unwrap();
+    }
+    generated.push_str("];\n");
+}
+
+fn embed_codeset(generated: &mut String, out: &Path, name: &str, relative: &str, key_len: usize) {
+    let path = manifest_path(relative);
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = fs::read_to_string(&path).unwrap_or_else(|err| {
+        println!("cargo:warning=code set {relative} missing ({err}); embedding an empty set");
+        String::new()
+    });
+    let mut chunks: BTreeMap<String, String> = BTreeMap::new();
+    for line in text.lines().filter(|line| !line.is_empty()) {
+        let key: String = line.chars().take(key_len).collect();
+        let chunk = chunks.entry(key).or_default();
+        chunk.push_str(line);
+        chunk.push('\n');
+    }
+    writeln!(
+        generated,
+        "/// {name}: (chunk key, LZ4 block with its size prepended).\npub static {name}: &[(&str, &[u8])] = &["
+    )
+    .unwrap();
+    for (key, chunk) in &chunks {
+        let file = out.join(format!("{}-{key}.lz4", name.to_lowercase()));
+        fs::write(&file, lz4_flex::compress_prepend_size(chunk.as_bytes())).expect("write chunk");
+        writeln!(generated, "    ({key:?}, include_bytes!({:?})),", file.display()).unwrap();
+    }
+    generated.push_str("];\n");
+}
+
+fn embed_text(generated: &mut String, name: &str, relative: &str) {
+    let path = manifest_path(relative);
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = fs::read_to_string(&path).unwrap_or_default();
+    writeln!(generated, "pub static {name}: &str = {text:?};").unwrap();
+}

@@ -1,0 +1,97 @@
+//! The command line: clap derive for every command, and the options all commands share.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::cmd;
+
+const EXAMPLES: &str = "\
+Examples:
+  codedrill drill                         20 items from the starter deck
+  codedrill drill icd10cm-injury -n 10 --time-limit 30
+  codedrill drill my-deck.csv --order file --strict
+  codedrill exam interview --duration 30m --pass 80
+  codedrill check my-deck.csv
+  codedrill decks
+  codedrill lookup E11.9 s52.521a
+  codedrill report --by day";
+
+/// Timed drills for medical coders: ICD-10-CM, ICD-10-PCS, CPT and HCPCS codes and terms,
+/// scored for accuracy and speed, every attempt logged as CSV.
+#[derive(Debug, Parser)]
+#[command(name = "codedrill", version, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// The attempt log [default: $CODEDRILL_LOG, else <XDG data dir>/codedrill/attempts.csv]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log: Option<PathBuf>,
+    /// Who is drilling [default: $USER, else anonymous]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+    /// When to use colour (NO_COLOR turns `auto` off)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// A CMS ICD-10-CM order file (icd10cm_order_YYYY.txt) to use instead of the embedded set
+    #[arg(long, global = true, value_name = "FILE")]
+    pub codeset: Option<PathBuf>,
+}
+
+impl GlobalArgs {
+    /// The user name: `--user`, else `$USER`, else `anonymous`.
+    pub fn user_name(&self) -> String {
+        self.user
+            .clone()
+            .or_else(|| std::env::var("USER").ok())
+            .map(|name| name.trim().to_string())
+            .filter(|name| !name.is_empty())
+            .unwrap_or_else(|| "anonymous".to_string())
+    }
+
+    /// Whether output may be coloured, given whether it goes to a terminal.
+    pub fn colour(&self, terminal: bool) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Practice session: a description is shown, you type the code
+    Drill(cmd::drill::Args),
+    /// Validate decks: every problem as FILE:LINE: message, exit 1 if any
+    Check(cmd::check::Args),
+    /// List the embedded decks and any given ones, with item counts
+    Decks(cmd::decks::Args),
+    /// Print shell completions
+    Completions(cmd::completions::Args),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,46 @@
+//! `codedrill decks`: the embedded decks and any given ones, with item counts and systems.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::deck::{self, Deck};
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  codedrill decks\n  codedrill decks my-deck.csv")]
+pub struct Args {
+    /// Deck files to list beside the embedded ones
+    #[arg(value_name = "DECK")]
+    pub decks: Vec<String>,
+}
+
+pub fn run(args: &Args) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{:<20} {:>5}  {:<24} source", "deck", "items", "systems")?;
+    let mut status = ExitCode::SUCCESS;
+    let names = deck::embedded_names().into_iter().map(str::to_string);
+    let embedded: Vec<(String, bool)> = names.map(|name| (name, true)).collect();
+    let given = args.decks.iter().map(|path| (path.clone(), false));
+    for (spec, is_embedded) in embedded.into_iter().chain(given) {
+        let source = if is_embedded { "embedded".to_string() } else { spec.clone() };
+        match deck::load_deck(&spec, None) {
+            Ok(deck) => writeln!(out, "{}", row(&deck, &source))?,
+            Err(err) => {
+                eprintln!("{err}");
+                status = ExitCode::FAILURE;
+            }
+        }
+    }
+    Ok(status)
+}
+
+fn row(deck: &Deck, source: &str) -> String {
+    let systems: Vec<&str> = deck.systems().iter().map(|s| s.name()).collect();
+    format!(
+        "{:<20} {:>5}  {:<24} {source}",
+        deck.name,
+        deck.items.len(),
+        systems.join(",")
+    )
+}

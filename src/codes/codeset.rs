@@ -1,0 +1,413 @@
+//! The official code sets: ICD-10-CM FY2026 and ICD-10-PCS (Medical and Surgical), embedded
+//! as LZ4 chunks (see `build.rs` and `codesets/README.md`), or ICD-10-CM from a CMS order file
+//! given with `--codeset`.
+//!
+//! A chunk is text with one code a line, `CODE\tSTATUS\tDESCRIPTION`, sorted by code, so a
+//! lookup is a binary search over line starts.
+
+use std::cell::OnceCell;
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use super::System;
+
+use crate::embedded as data;
+
+/// Whether a code can be billed (a complete code) or only groups others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Billable,
+    Header,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Billable => "billable",
+            Status::Header => "header",
+        }
+    }
+}
+
+/// One code of a code set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Dotless, upper case.
+    pub code: String,
+    pub status: Status,
+    pub description: String,
+}
+
+/// Lines of one chunk, decompressed on first use.
+struct Chunk {
+    key: String,
+    compressed: &'static [u8],
+    lines: OnceCell<Lines>,
+}
+
+/// Sorted `CODE\tSTATUS\tDESCRIPTION` lines and where each starts.
+struct Lines {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: String) -> Lines {
+        let mut starts = Vec::with_capacity(text.len() / 48);
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            if line.trim_end().len() > 0 {
+                starts.push(at);
+            }
+            at += line.len();
+        }
+        Lines { text, starts }
+    }
+
+    fn line(&self, index: usize) -> &str {
+        let rest = &self.text[self.starts[index]..];
+        rest.split('\n').next().unwrap_or(rest)
+    }
+
+    fn code_at(&self, index: usize) -> &str {
+        let line = self.line(index);
+        line.split('\t').next().unwrap_or(line)
+    }
+
+    fn find(&self, code: &str) -> Option<Entry> {
+        let index = self
+            .starts
+            .binary_search_by(|&start| {
+                let line = &self.text[start..];
+                let end = line.find('\t').unwrap_or(line.len());
+                line[..end].cmp(code)
+            })
+            .ok()?;
+        parse_line(self.line(index))
+    }
+
+    /// Index range of the codes that start with `prefix`.
+    fn prefix_range(&self, prefix: &str) -> std::ops::Range<usize> {
+        let from = self.starts.partition_point(|&s| &self.text[s..] < prefix);
+        let to = from
+            + self.starts[from..]
+                .partition_point(|&s| self.text[s..].starts_with(prefix) || prefix.is_empty());
+        from..to
+    }
+
+    fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
+        (0..self.starts.len()).filter_map(|index| parse_line(self.line(index)))
+    }
+}
+
+fn parse_line(line: &str) -> Option<Entry> {
+    let mut fields = line.splitn(3, '\t');
+    let code = fields.next()?.to_string();
+    let status = match fields.next()? {
+        "billable" => Status::Billable,
+        "header" => Status::Header,
+        _ => return None,
+    };
+    let description = fields.next().unwrap_or("").trim_end().to_string();
+    Some(Entry {
+        code,
+        status,
+        description,
+    })
+}
+
+/// One code set: chunks keyed by the first characters of their codes.
+pub struct CodeSet {
+    chunks: Vec<Chunk>,
+    /// Set when the codes come from a file rather than the binary.
+    loaded: Option<Lines>,
+}
+
+impl CodeSet {
+    fn embedded(chunks: &'static [(&'static str, &'static [u8])]) -> CodeSet {
+        CodeSet {
+            chunks: chunks
+                .iter()
+                .map(|(key, compressed)| Chunk {
+                    key: key.to_string(),
+                    compressed,
+                    lines: OnceCell::new(),
+                })
+                .collect(),
+            loaded: None,
+        }
+    }
+
+    fn from_lines(lines: Lines) -> CodeSet {
+        CodeSet {
+            chunks: Vec::new(),
+            loaded: Some(lines),
+        }
+    }
+
+    fn chunk_lines(chunk: &Chunk) -> &Lines {
+        chunk.lines.get_or_init(|| {
+            // The chunks were compressed by our own build script, so a failure here means a
+            // corrupted binary; an empty chunk keeps codedrill usable all the same.
+            let bytes = lz4_flex::decompress_size_prepended(chunk.compressed).unwrap_or_default();
+            Lines::new(String::from_utf8(bytes).unwrap_or_default())
+        })
+    }
+
+    /// The chunks that may hold codes starting with `prefix`.
+    fn parts_for<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Lines> + 'a {
+        let loaded = self.loaded.iter();
+        let chunks = self
+            .chunks
+            .iter()
+            .filter(move |chunk| {
+                chunk.key.starts_with(prefix) || prefix.starts_with(chunk.key.as_str())
+            })
+            .map(CodeSet::chunk_lines);
+        loaded.chain(chunks)
+    }
+
+    /// Whether the set holds any code at all.
+    pub fn is_empty(&self) -> bool {
+        self.loaded.as_ref().is_none_or(|l| l.starts.is_empty()) && self.chunks.is_empty()
+    }
+
+    /// The entry of a dotless, upper-case code.
+    pub fn get(&self, code: &str) -> Option<Entry> {
+        if code.is_empty() {
+            return None;
+        }
+        self.parts_for(code).find_map(|lines| lines.find(code))
+    }
+
+    /// Every entry whose code starts with `prefix`, in code order.
+    pub fn with_prefix(&self, prefix: &str) -> Vec<Entry> {
+        let mut found = Vec::new();
+        for lines in self.parts_for(prefix) {
+            for index in lines.prefix_range(prefix) {
+                if let Some(entry) = parse_line(lines.line(index)) {
+                    found.push(entry);
+                }
+            }
+        }
+        found
+    }
+
+    /// Whether some code starts with `prefix`.
+    pub fn has_prefix(&self, prefix: &str) -> bool {
+        self.parts_for(prefix)
+            .any(|lines| !lines.prefix_range(prefix).is_empty())
+    }
+
+    /// Every entry of the set, in code order.
+    pub fn all(&self) -> Vec<Entry> {
+        self.with_prefix("")
+    }
+
+    /// Visits every code and its raw line without building entries (for fast scans).
+    pub fn for_each_line(&self, mut visit: impl FnMut(&str)) {
+        for lines in self.parts_for("") {
+            for index in 0..lines.starts.len() {
+                visit(lines.line(index));
+            }
+        }
+    }
+
+    /// Codes that start with `prefix` only, for candidate generation.
+    pub fn codes_with_prefix(&self, prefix: &str, mut visit: impl FnMut(&str)) {
+        for lines in self.parts_for(prefix) {
+            for index in lines.prefix_range(prefix) {
+                visit(lines.code_at(index));
+            }
+        }
+    }
+
+    /// Number of billable codes.
+    pub fn billable_count(&self) -> usize {
+        let mut count = 0;
+        self.for_each_line(|line| {
+            if line.split('\t').nth(1) == Some("billable") {
+                count += 1;
+            }
+        });
+        count
+    }
+
+    /// Every entry, parsed (used by tests and `--all`).
+    pub fn entries(&self) -> Vec<Entry> {
+        self.parts_for("").flat_map(Lines::entries).collect()
+    }
+}
+
+/// The code sets a session uses.
+pub struct CodeSets {
+    pub icd10cm: CodeSet,
+    pub icd10pcs: CodeSet,
+}
+
+impl CodeSets {
+    /// The sets compiled into the binary.
+    pub fn embedded() -> CodeSets {
+        CodeSets {
+            icd10cm: CodeSet::embedded(data::ICD10CM),
+            icd10pcs: CodeSet::embedded(data::ICD10PCS),
+        }
+    }
+
+    /// The embedded sets, with ICD-10-CM replaced by a CMS order file when one is given.
+    pub fn load(codeset: Option<&Path>) -> Result<CodeSets> {
+        let mut sets = CodeSets::embedded();
+        if let Some(path) = codeset {
+            sets.icd10cm = load_order_file(path)?;
+        }
+        Ok(sets)
+    }
+
+    /// The set of a system, when codedrill has one.
+    pub fn set(&self, system: System) -> Option<&CodeSet> {
+        match system {
+            System::Icd10cm => Some(&self.icd10cm),
+            System::Icd10pcs => Some(&self.icd10pcs),
+            _ => None,
+        }
+    }
+
+    /// The entry of a normalised code, or `None` when absent or the system has no set.
+    pub fn get(&self, system: System, code: &str) -> Option<Entry> {
+        self.set(system)?.get(code)
+    }
+
+    /// Whether codedrill can tell real codes of this system from made-up ones.
+    pub fn knows(&self, system: System) -> bool {
+        self.set(system).is_some_and(|set| !set.is_empty())
+    }
+}
+
+/// ICD-10-CM chapters: (number, first category, last category, title).
+pub fn icd10cm_chapters() -> Vec<(String, String, String, String)> {
+    data::ICD10CM_CHAPTERS
+        .lines()
+        .filter_map(|line| {
+            let mut f = line.split('\t');
+            Some((
+                f.next()?.to_string(),
+                f.next()?.to_string(),
+                f.next()?.to_string(),
+                f.next()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// The chapter title of an ICD-10-CM code.
+pub fn icd10cm_chapter_of(code: &str) -> Option<String> {
+    let category: String = code.chars().take(3).collect();
+    icd10cm_chapters()
+        .into_iter()
+        .find(|(_, first, last, _)| first.as_str() <= category.as_str() && category.as_str() <= last.as_str())
+        .map(|(_, _, _, title)| title)
+}
+
+/// The body system name of a PCS code (its first two characters).
+pub fn icd10pcs_body_system_of(code: &str) -> Option<String> {
+    let prefix: String = code.chars().take(2).collect();
+    data::ICD10PCS_BODY_SYSTEMS.lines().find_map(|line| {
+        let (key, name) = line.split_once('\t')?;
+        (key == prefix).then(|| name.trim_end().to_string())
+    })
+}
+
+/// Reads a CMS ICD-10-CM order file (`icd10cm_order_YYYY.txt`): fixed width, order number
+/// (5), code without dot (7), billable flag, short title (60), long title.
+pub fn load_order_file(path: &Path) -> Result<CodeSet> {
+    let bytes = fs::read(path).with_context(|| format!("cannot read code set {}", path.display()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let mut rows: Vec<(String, &'static str, String)> = Vec::new();
+    let mut problems = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse_order_line(line) {
+            Ok(row) => rows.push(row),
+            Err(message) => problems.push(format!("{}:{}: {message}", path.display(), index + 1)),
+        }
+    }
+    if !problems.is_empty() {
+        bail!("code set file is malformed:\n{}", problems.join("\n"));
+    }
+    if rows.is_empty() {
+        bail!("{}: code set file has no codes", path.display());
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut text = String::with_capacity(rows.len() * 64);
+    for (code, status, description) in rows {
+        text.push_str(&format!("{code}\t{status}\t{description}\n"));
+    }
+    Ok(CodeSet::from_lines(Lines::new(text)))
+}
+
+fn parse_order_line(line: &str) -> std::result::Result<(String, &'static str, String), String> {
+    let chars: Vec<char> = line.chars().collect();
+    let field = |from: usize, to: usize| -> String {
+        chars.get(from..to.min(chars.len())).map(|c| c.iter().collect()).unwrap_or_default()
+    };
+    if chars.len() < 17 {
+        return Err(format!("line too short for the order-file layout ({} characters)", chars.len()));
+    }
+    let order = field(0, 5);
+    if !order.trim().chars().all(|c| c.is_ascii_digit()) || order.trim().is_empty() {
+        return Err(format!("order number `{}` is not a number", order.trim()));
+    }
+    let code = field(6, 13).trim().to_ascii_uppercase();
+    if !super::is_well_formed(System::Icd10cm, &code) {
+        return Err(format!("code `{code}` is not a well-formed ICD-10-CM code"));
+    }
+    let status = match field(14, 15).as_str() {
+        "1" => "billable",
+        "0" => "header",
+        other => return Err(format!("billable flag `{other}` is not 0 or 1")),
+    };
+    let long = field(77, chars.len()).trim().to_string();
+    let description = if long.is_empty() { field(16, 76).trim().to_string() } else { long };
+    if description.is_empty() {
+        return Err("title is empty".to_string());
+    }
+    Ok((code, status, description.replace('\t', " ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Lines {
+        Lines::new("E11\theader\tType 2 diabetes mellitus\nE119\tbillable\tType 2 diabetes mellitus without complications\nI10\tbillable\tEssential (primary) hypertension\n".to_string())
+    }
+
+    #[test]
+    fn finds_codes_by_binary_search() {
+        let lines = sample();
+        assert_eq!(lines.find("E119").map(|e| e.status), Some(Status::Billable));
+        assert_eq!(lines.find("E11").map(|e| e.status), Some(Status::Header));
+        assert!(lines.find("E118").is_none());
+        assert_eq!(lines.prefix_range("E11"), 0..2);
+        assert_eq!(lines.prefix_range("I"), 2..3);
+        assert_eq!(lines.prefix_range("Z"), 3..3);
+    }
+
+    #[test]
+    fn parses_order_lines() {
+        let line = format!(
+            "{:05} {:<7} {} {:<60} {}",
+            1, "E119", 1, "Type 2 diabetes mellitus without complications", "Type 2 diabetes mellitus without complications"
+        );
+        let (code, status, description) = parse_order_line(&line).unwrap();
+        assert_eq!((code.as_str(), status), ("E119", "billable"));
+        assert_eq!(description, "Type 2 diabetes mellitus without complications");
+        assert!(parse_order_line("00001 E119").is_err());
+        let bad_flag = line.replacen(" 1 ", " x ", 1);
+        assert!(parse_order_line(&bad_flag).unwrap_err().contains("billable flag"));
+    }
+}

@@ -1,0 +1,403 @@
+//! Decks: CSV files of items (see the SPEC's "Deck format"), shipped in the binary or on disk,
+//! and every problem in them reported as `FILE:LINE: message`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::fs;
+use std::path::Path;
+
+use crate::codes::{self, CodeSets, Status, System};
+use crate::embedded;
+use crate::score::AnswerKey;
+
+/// The deck drilled when none is named.
+pub const DEFAULT_DECK: &str = "icd10cm-common";
+
+const REQUIRED: [&str; 4] = ["id", "prompt", "answer", "system"];
+
+/// One drill item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub id: String,
+    pub prompt: String,
+    /// The answer as written in the deck.
+    pub answer: String,
+    pub system: System,
+    pub accept: String,
+    pub category: String,
+    pub rationale: String,
+    /// The deck's name (file stem), for the log.
+    pub deck: String,
+    /// The line of the item in its file.
+    pub line: usize,
+}
+
+impl Item {
+    /// The normalised answer key of the item.
+    pub fn key(&self) -> AnswerKey {
+        AnswerKey::new(self.system, &self.answer, &self.accept)
+    }
+}
+
+/// A loaded deck.
+#[derive(Debug, Clone)]
+pub struct Deck {
+    pub name: String,
+    /// Where it came from, as problems name it.
+    pub source: String,
+    pub items: Vec<Item>,
+}
+
+impl Deck {
+    /// The systems the deck's items use, in a fixed order.
+    pub fn systems(&self) -> Vec<System> {
+        let mut systems: Vec<System> = self.items.iter().map(|item| item.system).collect();
+        systems.sort();
+        systems.dedup();
+        systems
+    }
+}
+
+/// One problem found in a deck.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub source: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.source, self.line, self.message)
+    }
+}
+
+/// A deck that could not be used, with every problem found.
+#[derive(Debug)]
+pub struct DeckError {
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for DeckError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines: Vec<String> = self.problems.iter().map(Problem::to_string).collect();
+        f.write_str(&lines.join("\n"))
+    }
+}
+
+impl std::error::Error for DeckError {}
+
+/// Names of the embedded decks.
+pub fn embedded_names() -> Vec<&'static str> {
+    embedded::DECKS.iter().map(|(name, _)| *name).collect()
+}
+
+/// The text of an embedded deck.
+pub fn embedded_text(name: &str) -> Option<&'static str> {
+    embedded::DECKS
+        .iter()
+        .find(|(deck, _)| *deck == name)
+        .map(|(_, text)| *text)
+}
+
+/// Loads a deck by path or embedded name and validates it; `codes` adds the code-set checks.
+pub fn load_deck(spec: &str, codes: Option<&CodeSets>) -> Result<Deck, DeckError> {
+    let (name, source, bytes) = read_source(spec)?;
+    let (deck, problems) = parse_deck(&name, &source, &bytes, codes);
+    if problems.is_empty() {
+        Ok(deck)
+    } else {
+        Err(DeckError { problems })
+    }
+}
+
+/// Finds a deck's bytes: an existing path first, then an embedded name.
+fn read_source(spec: &str) -> Result<(String, String, Vec<u8>), DeckError> {
+    let path = Path::new(spec);
+    let fail = |message: String| DeckError {
+        problems: vec![Problem {
+            source: spec.to_string(),
+            line: 0,
+            message,
+        }],
+    };
+    if path.exists() {
+        if path.is_dir() {
+            return Err(fail("is a folder, not a deck file".to_string()));
+        }
+        let bytes = fs::read(path).map_err(|err| fail(format!("cannot read: {err}")))?;
+        let name = path
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_else(|| spec.to_string());
+        return Ok((name, spec.to_string(), bytes));
+    }
+    if let Some(text) = embedded_text(spec) {
+        return Ok((
+            spec.to_string(),
+            format!("exercises/{spec}.csv"),
+            text.as_bytes().to_vec(),
+        ));
+    }
+    let looks_like_path = spec.contains('/') || spec.contains('.');
+    let message = if looks_like_path {
+        "no such file".to_string()
+    } else {
+        format!(
+            "no such file, and no embedded deck of that name (embedded decks: {})",
+            embedded_names().join(", ")
+        )
+    };
+    Err(fail(message))
+}
+
+/// Parses and validates a deck's bytes; returns the items that parsed and every problem.
+pub fn parse_deck(
+    name: &str,
+    source: &str,
+    bytes: &[u8],
+    codes: Option<&CodeSets>,
+) -> (Deck, Vec<Problem>) {
+    let mut deck = Deck {
+        name: name.to_string(),
+        source: source.to_string(),
+        items: Vec::new(),
+    };
+    let problem = |line: usize, message: String| Problem {
+        source: source.to_string(),
+        line,
+        message,
+    };
+    if let Some(message) = binary_or_utf8_problem(bytes) {
+        return (deck, vec![problem(message.0, message.1)]);
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // Lines come from byte offsets: the csv crate miscounts lines after CRLF.
+    let line_breaks: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(at, _)| at)
+        .collect();
+    // After CRLF the csv crate also places a record at the `\n` before it.
+    let line_at = |byte: u64| {
+        let at_break = bytes.get(byte as usize) == Some(&b'\n');
+        let end = byte + u64::from(at_break);
+        line_breaks.partition_point(|&at| (at as u64) < end) + 1
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(bytes);
+    let header = match reader.headers() {
+        Ok(header) => header.clone(),
+        Err(err) => return (deck, vec![problem(1, format!("cannot read the header: {err}"))]),
+    };
+    let columns: HashMap<String, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(at, name)| (name.trim().to_ascii_lowercase(), at))
+        .collect();
+    let missing: Vec<Problem> = REQUIRED
+        .iter()
+        .filter(|column| !columns.contains_key(**column))
+        .map(|column| problem(1, format!("missing required column `{column}`")))
+        .collect();
+    if !missing.is_empty() {
+        return (deck, missing);
+    }
+    let mut problems = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(err) => {
+                let line = err.position().map(|p| line_at(p.byte())).unwrap_or(0);
+                problems.push(problem(line, format!("malformed CSV row: {err}")));
+                continue;
+            }
+        };
+        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
+        if record.iter().all(|field| field.trim().is_empty()) {
+            continue;
+        }
+        let field = |column: &str| -> String {
+            columns
+                .get(column)
+                .and_then(|&at| record.get(at))
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        };
+        match build_item(name, line, &field, codes) {
+            Ok(item) => {
+                if let Some(first) = seen.get(&item.id) {
+                    problems.push(problem(
+                        line,
+                        format!("duplicate id `{}` (first used on line {first})", item.id),
+                    ));
+                } else {
+                    seen.insert(item.id.clone(), line);
+                    deck.items.push(item);
+                }
+            }
+            Err(messages) => problems.extend(messages.into_iter().map(|m| problem(line, m))),
+        }
+    }
+    if deck.items.is_empty() && problems.is_empty() {
+        problems.push(problem(1, "deck has no items".to_string()));
+    }
+    (deck, problems)
+}
+
+/// A binary file (NUL bytes) or invalid UTF-8, with the line where it starts.
+fn binary_or_utf8_problem(bytes: &[u8]) -> Option<(usize, String)> {
+    let line_of = |at: usize| bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Some((line_of(at), "binary file (NUL byte), not a CSV deck".to_string()));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(_) => None,
+        Err(err) => Some((
+            line_of(err.valid_up_to()),
+            "invalid UTF-8 (decks must be saved as UTF-8)".to_string(),
+        )),
+    }
+}
+
+fn build_item(
+    deck: &str,
+    line: usize,
+    field: &dyn Fn(&str) -> String,
+    codes: Option<&CodeSets>,
+) -> Result<Item, Vec<String>> {
+    let mut problems = Vec::new();
+    for column in ["id", "prompt", "answer", "system"] {
+        if field(column).is_empty() {
+            problems.push(format!("empty `{column}`"));
+        }
+    }
+    let system = match field("system").parse::<System>() {
+        Ok(system) => Some(system),
+        Err(message) if !field("system").is_empty() => {
+            problems.push(message);
+            None
+        }
+        Err(_) => None,
+    };
+    if let Some(system) = system {
+        problems.extend(code_problems(system, "answer", &field("answer"), codes));
+        for alternative in field("accept").split('|').filter(|a| !a.trim().is_empty()) {
+            problems.extend(code_problems(system, "accept", alternative, codes));
+        }
+    }
+    match system {
+        Some(system) if problems.is_empty() => Ok(Item {
+            id: field("id"),
+            prompt: field("prompt"),
+            answer: field("answer"),
+            system,
+            accept: field("accept"),
+            category: field("category"),
+            rationale: field("rationale"),
+            deck: deck.to_string(),
+            line,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// Format and code-set problems of the codes in one answer field.
+fn code_problems(
+    system: System,
+    column: &str,
+    answer: &str,
+    codes: Option<&CodeSets>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    if system.is_term() {
+        return problems;
+    }
+    for code in answer.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+        if !codes::is_well_formed(system, code) {
+            problems.push(format!(
+                "`{code}` in `{column}` is not a well-formed {} code",
+                system.label()
+            ));
+            continue;
+        }
+        let Some(set) = codes.and_then(|sets| sets.set(system)).filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        match set.get(&codes::normalize(system, code)).map(|e| e.status) {
+            None => problems.push(format!(
+                "`{code}` in `{column}` is not in the {} code set",
+                system.label()
+            )),
+            Some(Status::Header) => problems.push(format!(
+                "`{code}` in `{column}` is a header, not a billable {} code",
+                system.label()
+            )),
+            Some(Status::Billable) => {}
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Deck, Vec<String>) {
+        let (deck, problems) = parse_deck("t", "t.csv", text.as_bytes(), None);
+        (deck, problems.iter().map(Problem::to_string).collect())
+    }
+
+    #[test]
+    fn parses_a_good_deck_with_bom_crlf_and_quotes() {
+        let text = "\u{feff}id,system,prompt,answer,extra\r\na1,icd10cm,\"Type 2 diabetes, no complications\",E11.9,x\r\na2,term,\"Inflammation of the \"\"liver\"\"\",hepatitis,y\r\n";
+        let (deck, problems) = parse(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(deck.items.len(), 2);
+        assert_eq!(deck.items[0].prompt, "Type 2 diabetes, no complications");
+        assert_eq!(deck.items[1].prompt, "Inflammation of the \"liver\"");
+        assert_eq!(deck.items[1].line, 3);
+    }
+
+    #[test]
+    fn reports_each_problem_with_its_line() {
+        let cases = [
+            ("id,prompt,answer\na,b,E11.9\n", "t.csv:1: missing required column `system`"),
+            ("id,prompt,answer,system\na,,E11.9,icd10cm\n", "t.csv:2: empty `prompt`"),
+            ("id,prompt,answer,system\na,p,E11.9,icd10cm\na,q,I10,icd10cm\n", "t.csv:3: duplicate id `a` (first used on line 2)"),
+            ("id,prompt,answer,system\na,p,E11.9,icd9\n", "t.csv:2: unknown system `icd9`"),
+            ("id,prompt,answer,system\na,p,E1.19,icd10cm\n", "t.csv:2: `E1.19` in `answer` is not a well-formed ICD-10-CM code"),
+            ("id,prompt,answer,system\n", "t.csv:1: deck has no items"),
+            ("id,prompt,answer,system\na,p,E11.9,icd10cm\nb,p\0,I10,icd10cm\n", "t.csv:3: binary file"),
+        ];
+        for (text, want) in cases {
+            let (_, problems) = parse(text);
+            assert!(
+                problems.iter().any(|p| p.starts_with(want)),
+                "{want:?} not in {problems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn reports_invalid_utf8_line() {
+        let bytes = b"id,prompt,answer,system\na,p,E11.9,icd10cm\nb,caf\xe9,I10,icd10cm\n";
+        let (_, problems) = parse_deck("t", "t.csv", bytes, None);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, 3);
+        assert!(problems[0].message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn every_embedded_deck_parses() {
+        for name in embedded_names() {
+            let deck = load_deck(name, None).unwrap_or_else(|err| panic!("{name}: {err}"));
+            assert!(!deck.items.is_empty());
+        }
+    }
+}

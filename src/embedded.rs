@@ -1,0 +1,3 @@
+//! What `build.rs` compiled into the binary: the shipped decks and the code-set chunks.
+
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));

@@ -1,0 +1,162 @@
+//! The piped front end: when stdin is not a terminal, each input line is one answer, an empty
+//! line a skip, and the end of input ends the session. Lines are read on a thread so a time
+//! limit holds even while input is pending.
+
+use std::io::{BufRead, Write};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
+
+use anyhow::Result;
+
+use crate::clock::Clock;
+use crate::runner::{Frontend, Question};
+use crate::session::{Answer, Ending, Typing};
+
+/// Bytes of a line kept; the rest is counted, not stored.
+const LINE_CAP: usize = 4096;
+
+/// One input line, capped.
+struct Line {
+    text: String,
+    /// Characters in the whole line, cut part included.
+    chars: usize,
+}
+
+/// Reads answers from lines of input.
+pub struct PipedFrontend<W: Write> {
+    lines: Receiver<Line>,
+    out: W,
+}
+
+impl<W: Write> PipedFrontend<W> {
+    /// Starts reading `input` on its own thread.
+    pub fn new(input: impl BufRead + Send + 'static, out: W) -> PipedFrontend<W> {
+        let (sender, lines) = mpsc::sync_channel(16);
+        thread::spawn(move || {
+            let mut input = input;
+            while let Some(line) = read_capped_line(&mut input) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        PipedFrontend { lines, out }
+    }
+}
+
+impl<W: Write> Frontend for PipedFrontend<W> {
+    fn ask(&mut self, question: &Question, clock: &dyn Clock) -> Result<Answer> {
+        let category = if question.item.category.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", question.item.category)
+        };
+        writeln!(
+            self.out,
+            "\n[{}/{}]{category} {}",
+            question.number, question.total, question.shown
+        )?;
+        write!(self.out, "> ")?;
+        self.out.flush()?;
+        let started = clock.now();
+        let received = match question.deadline() {
+            Some(deadline) => {
+                let wait = deadline.saturating_sub(clock.now());
+                self.lines.recv_timeout(wait)
+            }
+            None => self.lines.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        let (ending, typing) = match received {
+            Ok(line) => {
+                let typing = Typing::from_line(started, &line.text, line.chars);
+                let ending = if line.text.trim().is_empty() {
+                    Ending::Skipped
+                } else {
+                    Ending::Submitted
+                };
+                (ending, typing)
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                writeln!(self.out, "(time is up)")?;
+                (Ending::TimedOut, Typing::new(started))
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                writeln!(self.out)?;
+                (Ending::Quit, Typing::new(started))
+            }
+        };
+        Ok(Answer {
+            ending,
+            typing,
+            at: clock.now(),
+        })
+    }
+}
+
+/// Reads one line, keeping at most [`LINE_CAP`] bytes of it; `None` at the end of input.
+/// Invalid UTF-8 is replaced, never an error.
+fn read_capped_line(input: &mut impl BufRead) -> Option<Line> {
+    let mut kept = Vec::new();
+    let mut chars = 0usize;
+    let mut any = false;
+    loop {
+        let buffer = match input.fill_buf() {
+            Ok(buffer) => buffer,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        };
+        if buffer.is_empty() {
+            break;
+        }
+        any = true;
+        let (chunk, done) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(at) => (&buffer[..at], true),
+            None => (buffer, false),
+        };
+        chars += chunk.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        let room = LINE_CAP.saturating_sub(kept.len());
+        kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let used = chunk.len() + usize::from(done);
+        input.consume(used);
+        if done {
+            break;
+        }
+    }
+    if !any {
+        return None;
+    }
+    if kept.last() == Some(&b'\r') {
+        kept.pop();
+        chars = chars.saturating_sub(1);
+    }
+    Some(Line {
+        text: String::from_utf8_lossy(&kept).into_owned(),
+        chars,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_capped_lines() {
+        let long = "x".repeat(LINE_CAP * 3);
+        let input = format!("E11.9\r\n\n{long}\nlast");
+        let mut reader = std::io::BufReader::with_capacity(64, input.as_bytes());
+        let first = read_capped_line(&mut reader).unwrap();
+        assert_eq!((first.text.as_str(), first.chars), ("E11.9", 5));
+        assert_eq!(read_capped_line(&mut reader).unwrap().text, "");
+        let big = read_capped_line(&mut reader).unwrap();
+        assert_eq!((big.text.len(), big.chars), (LINE_CAP, LINE_CAP * 3));
+        assert_eq!(read_capped_line(&mut reader).unwrap().text, "last");
+        assert!(read_capped_line(&mut reader).is_none());
+    }
+
+    #[test]
+    fn survives_invalid_utf8_and_nul() {
+        let mut reader = &b"E1\xff1\x00.9\n"[..];
+        let line = read_capped_line(&mut reader).unwrap();
+        assert!(line.text.starts_with("E1\u{fffd}1"));
+    }
+}

@@ -1,0 +1,113 @@
+//! Runs a session: asks each item through a front end, scores it, logs it at once, and shows
+//! feedback. The front ends (terminal or piped) only read answers.
+
+use std::io::Write;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::clock::Clock;
+use crate::codes::CodeSets;
+use crate::deck::Item;
+use crate::log::LogWriter;
+use crate::render::{self, Palette};
+use crate::score::Scorer;
+use crate::session::{self, Answer, Ending, ItemResult, Mode, SessionInfo};
+
+/// One item as a front end must ask it.
+pub struct Question<'a> {
+    pub number: usize,
+    pub total: usize,
+    pub item: &'a Item,
+    /// What is shown: the prompt, or the code itself when transcribing.
+    pub shown: &'a str,
+    /// Clock time when the item's own limit runs out.
+    pub item_deadline: Option<Duration>,
+    /// Clock time when the whole session (an exam) ends.
+    pub session_deadline: Option<Duration>,
+}
+
+impl Question<'_> {
+    /// The earlier of the two deadlines.
+    pub fn deadline(&self) -> Option<Duration> {
+        match (self.item_deadline, self.session_deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// Reads one answer per item.
+pub trait Frontend {
+    /// Shows the question and returns the answer; the answer's times come from `clock`.
+    fn ask(&mut self, question: &Question, clock: &dyn Clock) -> Result<Answer>;
+}
+
+/// How a session runs.
+pub struct Plan {
+    pub items: Vec<Item>,
+    pub info: SessionInfo,
+    pub time_limit: Option<Duration>,
+    /// Total time (exam).
+    pub duration: Option<Duration>,
+    /// Whether feedback follows each item (not in an exam).
+    pub feedback: bool,
+}
+
+/// What a session needs besides its plan.
+pub struct Context<'a> {
+    pub scorer: Scorer<'a>,
+    pub codes: Option<&'a CodeSets>,
+    pub palette: Palette,
+    pub clock: &'a dyn Clock,
+}
+
+/// Runs every item of the plan until the items, the time or the user's patience run out.
+/// Each result is logged as soon as its item ends.
+pub fn run_session(
+    plan: &Plan,
+    ctx: &Context,
+    frontend: &mut dyn Frontend,
+    log: &mut LogWriter,
+    out: &mut dyn Write,
+) -> Result<Vec<ItemResult>> {
+    let mut results = Vec::new();
+    let session_deadline = plan.duration.map(|d| ctx.clock.now() + d);
+    for (index, item) in plan.items.iter().enumerate() {
+        if session_deadline.is_some_and(|end| ctx.clock.now() >= end) {
+            break;
+        }
+        let shown = if plan.info.mode == Mode::Transcribe {
+            item.answer.as_str()
+        } else {
+            item.prompt.as_str()
+        };
+        let started = ctx.clock.now();
+        let question = Question {
+            number: index + 1,
+            total: plan.items.len(),
+            item,
+            shown,
+            item_deadline: plan.time_limit.map(|limit| started + limit),
+            session_deadline,
+        };
+        let answer = frontend.ask(&question, ctx.clock)?;
+        let timestamp = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false);
+        let Some(result) = session::conclude(&plan.info, &ctx.scorer, item, &answer, timestamp) else {
+            break;
+        };
+        log.append(&result.attempt)?;
+        if plan.feedback {
+            write!(out, "{}", render::feedback(&result, ctx.codes, &ctx.palette))?;
+            out.flush()?;
+        }
+        let time_is_up = answer.ending == Ending::TimedOut
+            && session_deadline.is_some_and(|end| answer.at >= end);
+        results.push(result);
+        if time_is_up {
+            break;
+        }
+    }
+    log.sync()?;
+    Ok(results)
+}

@@ -1,0 +1,408 @@
+//! The drill as a pure state machine: key presses or lines in, scored attempts and a summary
+//! out. No terminal I/O happens here; the front ends (`term`, `piped`) feed it.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::clock::millis;
+use crate::deck::Item;
+use crate::log::Attempt;
+use crate::metrics::{Accumulator, Metrics};
+use crate::score::{Detail, Outcome, Scorer, Verdict};
+
+/// Longest answer kept in the log; longer input is cut (and the summary says so).
+pub const ENTERED_CAP: usize = 256;
+
+/// What kind of session is running (the log's `mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Practice,
+    Exam,
+    Transcribe,
+    Review,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Practice => "practice",
+            Mode::Exam => "exam",
+            Mode::Transcribe => "transcribe",
+            Mode::Review => "review",
+        }
+    }
+}
+
+/// A key press, already decoded by a front end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Backspace,
+    Enter,
+    Esc,
+    /// Ctrl-C or Ctrl-D: end the session.
+    Quit,
+}
+
+/// How an item ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    Submitted,
+    Skipped,
+    TimedOut,
+    /// The session was ended during this item; the item is not logged.
+    Quit,
+}
+
+/// The typing of one item: the text so far and its timings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Typing {
+    started: Duration,
+    first_key: Option<Duration>,
+    text: String,
+    chars: usize,
+    keystrokes: u64,
+    backspaces: u64,
+    truncated: bool,
+}
+
+impl Typing {
+    /// Starts an item at clock time `started` (when its prompt was drawn).
+    pub fn new(started: Duration) -> Typing {
+        Typing {
+            started,
+            first_key: None,
+            text: String::new(),
+            chars: 0,
+            keystrokes: 0,
+            backspaces: 0,
+            truncated: false,
+        }
+    }
+
+    /// Feeds one key pressed at clock time `now`; returns how the item ends, if it does.
+    pub fn press(&mut self, key: Key, now: Duration) -> Option<Ending> {
+        if key == Key::Quit {
+            return Some(Ending::Quit);
+        }
+        self.keystrokes += 1;
+        self.first_key.get_or_insert(now.saturating_sub(self.started));
+        match key {
+            Key::Char(c) if c.is_control() => {}
+            Key::Char(c) => self.push(c),
+            Key::Backspace => {
+                self.backspaces += 1;
+                if self.text.pop().is_some() {
+                    self.chars -= 1;
+                }
+            }
+            Key::Enter if self.text.trim().is_empty() => return Some(Ending::Skipped),
+            Key::Enter => return Some(Ending::Submitted),
+            Key::Esc => return Some(Ending::Skipped),
+            Key::Quit => {}
+        }
+        None
+    }
+
+    /// A whole piped line: its characters and the line end count as keystrokes.
+    pub fn from_line(started: Duration, line: &str, total_chars: usize) -> Typing {
+        let mut typing = Typing::new(started);
+        for c in line.chars().filter(|c| !c.is_control()) {
+            typing.push(c);
+        }
+        typing.truncated |= total_chars > typing.chars;
+        typing.keystrokes = total_chars as u64 + 1;
+        typing
+    }
+
+    fn push(&mut self, c: char) {
+        if self.chars < ENTERED_CAP {
+            self.text.push(c);
+            self.chars += 1;
+        } else {
+            self.truncated = true;
+        }
+    }
+
+    /// The text typed so far.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn keystrokes(&self) -> u64 {
+        self.keystrokes
+    }
+}
+
+/// One finished item as a front end reports it.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub ending: Ending,
+    pub typing: Typing,
+    /// Clock time when the item ended.
+    pub at: Duration,
+}
+
+/// A scored item.
+#[derive(Debug, Clone)]
+pub struct ItemResult {
+    pub item: Item,
+    pub outcome: Outcome,
+    pub attempt: Attempt,
+    pub truncated: bool,
+}
+
+/// Who is drilling and how; fixed for a session.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub session: String,
+    pub user: String,
+    pub mode: Mode,
+}
+
+/// Scores a finished item and builds its log row. `None` for an item the session was ended
+/// in (not logged).
+pub fn conclude(
+    info: &SessionInfo,
+    scorer: &Scorer,
+    item: &Item,
+    answer: &Answer,
+    timestamp: String,
+) -> Option<ItemResult> {
+    let typing = &answer.typing;
+    let outcome = match answer.ending {
+        Ending::Quit => return None,
+        Ending::TimedOut => Outcome::timed_out(),
+        Ending::Skipped => Outcome::skipped(),
+        Ending::Submitted if info.mode == Mode::Transcribe => score_transcription(item, typing.text()),
+        Ending::Submitted => scorer.score(&item.key(), typing.text()),
+    };
+    let prompt = if info.mode == Mode::Transcribe {
+        item.answer.clone()
+    } else {
+        item.prompt.clone()
+    };
+    let attempt = Attempt {
+        timestamp,
+        session: info.session.clone(),
+        user: info.user.clone(),
+        mode: info.mode.name().to_string(),
+        deck: item.deck.clone(),
+        item: item.id.clone(),
+        system: item.system.name().to_string(),
+        category: item.category.clone(),
+        prompt,
+        expected: item.answer.clone(),
+        entered: typing.text.clone(),
+        verdict: outcome.verdict.name().to_string(),
+        detail: outcome.detail.map(|d| d.name().to_string()).unwrap_or_default(),
+        score: outcome.score,
+        elapsed_ms: millis(answer.at.saturating_sub(typing.started)),
+        first_key_ms: typing.first_key.map(millis),
+        keystrokes: typing.keystrokes,
+        backspaces: typing.backspaces,
+    };
+    Some(ItemResult {
+        item: item.clone(),
+        outcome,
+        attempt,
+        truncated: typing.truncated,
+    })
+}
+
+/// Transcription is exact: the shown code, retyped (after normalisation), or nothing.
+fn score_transcription(item: &Item, typed: &str) -> Outcome {
+    let key = crate::score::AnswerKey::new(item.system, &item.answer, "");
+    let typed_codes: Vec<String> = crate::codes::split_codes(item.system, typed)
+        .iter()
+        .map(|code| crate::codes::normalize(item.system, code))
+        .collect();
+    if typed_codes.is_empty() {
+        Outcome::skipped()
+    } else if typed_codes == key.answer() {
+        Outcome::plain(Verdict::Correct)
+    } else {
+        Outcome::plain(Verdict::Incorrect)
+    }
+}
+
+/// The end-of-session summary.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub metrics: Metrics,
+    /// Sum of scores.
+    pub score_sum: f64,
+    /// Items answered (logged).
+    pub items: usize,
+    /// Items planned for the session.
+    pub planned: usize,
+    pub near_miss_kinds: BTreeMap<Detail, usize>,
+    /// Misses: every result that was not correct.
+    pub misses: Vec<ItemResult>,
+    /// Answers cut to [`ENTERED_CAP`] characters.
+    pub truncated: usize,
+    /// Keystrokes per hour counting only correct answers (transcription's net KPH).
+    pub net_kph: f64,
+}
+
+/// Summarises a session's results.
+pub fn summarize(results: &[ItemResult], planned: usize) -> Summary {
+    let mut acc = Accumulator::default();
+    let mut near_miss_kinds = BTreeMap::new();
+    let mut correct_keys = 0u64;
+    let mut elapsed_ms = 0u64;
+    for result in results {
+        let a = &result.attempt;
+        acc.add(&a.verdict, a.score, a.elapsed_ms, a.keystrokes);
+        elapsed_ms += a.elapsed_ms;
+        if result.outcome.verdict == Verdict::Correct {
+            correct_keys += a.keystrokes;
+        }
+        if let Some(detail) = result.outcome.detail {
+            *near_miss_kinds.entry(detail).or_insert(0) += 1;
+        }
+    }
+    Summary {
+        metrics: acc.metrics(),
+        score_sum: results.iter().map(|r| r.outcome.score).sum(),
+        items: results.len(),
+        planned,
+        near_miss_kinds,
+        misses: results
+            .iter()
+            .filter(|r| r.outcome.verdict != Verdict::Correct)
+            .cloned()
+            .collect(),
+        truncated: results.iter().filter(|r| r.truncated).count(),
+        net_kph: crate::metrics::ratio(correct_keys as f64, elapsed_ms as f64 / 3_600_000.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::{Clock, FakeClock};
+    use crate::codes::System;
+
+    fn item(answer: &str) -> Item {
+        Item {
+            id: "x1".into(),
+            prompt: "Type 2 diabetes without complications".into(),
+            answer: answer.into(),
+            system: System::Icd10cm,
+            accept: String::new(),
+            category: "Endocrine".into(),
+            rationale: String::new(),
+            deck: "d".into(),
+            line: 2,
+        }
+    }
+
+    fn info(mode: Mode) -> SessionInfo {
+        SessionInfo {
+            session: "s".into(),
+            user: "u".into(),
+            mode,
+        }
+    }
+
+    fn type_keys(clock: &FakeClock, keys: &[Key]) -> Answer {
+        let mut typing = Typing::new(clock.now());
+        for key in keys {
+            clock.advance(Duration::from_millis(250));
+            if let Some(ending) = typing.press(*key, clock.now()) {
+                return Answer {
+                    ending,
+                    typing,
+                    at: clock.now(),
+                };
+            }
+        }
+        Answer {
+            ending: Ending::TimedOut,
+            typing,
+            at: clock.now(),
+        }
+    }
+
+    #[test]
+    fn keys_make_an_exact_attempt() {
+        let clock = FakeClock::default();
+        clock.advance(Duration::from_secs(5));
+        use Key::*;
+        let answer = type_keys(
+            &clock,
+            &[Char('E'), Char('1'), Char('2'), Backspace, Char('1'), Char('.'), Char('9'), Enter],
+        );
+        let scorer = Scorer::new(None, false);
+        let result = conclude(&info(Mode::Practice), &scorer, &item("E11.9"), &answer, "t".into()).unwrap();
+        let a = &result.attempt;
+        assert_eq!(a.entered, "E11.9");
+        assert_eq!(a.verdict, "correct");
+        assert_eq!((a.keystrokes, a.backspaces), (8, 1));
+        assert_eq!(a.first_key_ms, Some(250));
+        assert_eq!(a.elapsed_ms, 2000);
+    }
+
+    #[test]
+    fn esc_skips_quit_is_not_logged_and_timeout_keeps_text() {
+        let clock = FakeClock::default();
+        let scorer = Scorer::new(None, false);
+        let skip = type_keys(&clock, &[Key::Char('E'), Key::Esc]);
+        let result = conclude(&info(Mode::Practice), &scorer, &item("E11.9"), &skip, "t".into()).unwrap();
+        assert_eq!(result.attempt.verdict, "skipped");
+        let quit = type_keys(&clock, &[Key::Char('E'), Key::Quit]);
+        assert!(conclude(&info(Mode::Practice), &scorer, &item("E11.9"), &quit, "t".into()).is_none());
+        let late = type_keys(&clock, &[Key::Char('E'), Key::Char('1')]);
+        let result = conclude(&info(Mode::Exam), &scorer, &item("E11.9"), &late, "t".into()).unwrap();
+        assert_eq!((result.attempt.verdict.as_str(), result.attempt.entered.as_str()), ("timed_out", "E1"));
+        assert_eq!(result.attempt.mode, "exam");
+    }
+
+    #[test]
+    fn piped_lines_count_characters_plus_one_and_cap_text() {
+        let typing = Typing::from_line(Duration::ZERO, "E11.9", 5);
+        assert_eq!((typing.keystrokes, typing.text()), (6, "E11.9"));
+        let long = "A".repeat(ENTERED_CAP + 10);
+        let typing = Typing::from_line(Duration::ZERO, &long, long.len());
+        assert_eq!(typing.text().len(), ENTERED_CAP);
+        assert!(typing.truncated);
+        assert_eq!(typing.keystrokes, ENTERED_CAP as u64 + 11);
+    }
+
+    #[test]
+    fn transcription_is_exact() {
+        let clock = FakeClock::default();
+        let scorer = Scorer::new(None, false);
+        let typed = |text: &str| {
+            let mut keys: Vec<Key> = text.chars().map(Key::Char).collect();
+            keys.push(Key::Enter);
+            let answer = type_keys(&clock, &keys);
+            conclude(&info(Mode::Transcribe), &scorer, &item("E11.9"), &answer, "t".into()).unwrap()
+        };
+        assert_eq!(typed("e119").attempt.verdict, "correct");
+        let wrong = typed("E11.8");
+        assert_eq!((wrong.attempt.verdict.as_str(), wrong.attempt.detail.as_str()), ("incorrect", ""));
+        assert_eq!(wrong.attempt.prompt, "E11.9");
+    }
+
+    #[test]
+    fn summary_counts() {
+        let clock = FakeClock::default();
+        let scorer = Scorer::new(None, false);
+        let results: Vec<ItemResult> = ["E11.9", "E11.8", ""]
+            .iter()
+            .map(|text| {
+                let mut keys: Vec<Key> = text.chars().map(Key::Char).collect();
+                keys.push(Key::Enter);
+                let answer = type_keys(&clock, &keys);
+                conclude(&info(Mode::Practice), &scorer, &item("E11.9"), &answer, "t".into()).unwrap()
+            })
+            .collect();
+        let summary = summarize(&results, 5);
+        assert_eq!((summary.items, summary.planned, summary.metrics.correct), (3, 5, 1));
+        assert_eq!(summary.misses.len(), 2);
+        assert_eq!(summary.near_miss_kinds.get(&Detail::SameCategory), Some(&1));
+        assert!(summary.net_kph > 0.0 && summary.net_kph < summary.metrics.kph);
+    }
+}

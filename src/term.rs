@@ -1,0 +1,185 @@
+//! The terminal front end: raw-mode key input (crossterm), a countdown bar (indicatif) when
+//! timed, and a guard plus a panic hook that always give the terminal back in cooked mode.
+
+use std::io::{self, Write};
+use std::sync::Once;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::terminal;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::clock::Clock;
+use crate::render::Palette;
+use crate::runner::{Frontend, Question};
+use crate::session::{Answer, Ending, Key, Typing};
+
+/// How often the countdown is redrawn while no key comes.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Raw mode for as long as it lives.
+pub struct RawGuard;
+
+impl RawGuard {
+    pub fn enter() -> Result<RawGuard> {
+        install_panic_hook();
+        terminal::enable_raw_mode().context("cannot put the terminal in raw mode")?;
+        Ok(RawGuard)
+    }
+}
+
+impl Drop for RawGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Cooked mode and a visible cursor again.
+pub fn restore_terminal() {
+    let _ = terminal::disable_raw_mode();
+    let _ = crossterm::execute!(io::stdout(), crossterm::cursor::Show);
+}
+
+/// Restores the terminal if something left it in raw mode (on the error path).
+pub fn restore_terminal_if_raw() {
+    if terminal::is_raw_mode_enabled().unwrap_or(false) {
+        restore_terminal();
+    }
+}
+
+/// A panic restores the terminal before its message is printed.
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            previous(info);
+        }));
+    });
+}
+
+/// Decodes a crossterm key event; `None` for keys that do nothing here.
+pub fn decode_key(event: &KeyEvent) -> Option<Key> {
+    if event.kind != KeyEventKind::Press {
+        return None;
+    }
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    match event.code {
+        KeyCode::Char('c' | 'd') if ctrl => Some(Key::Quit),
+        KeyCode::Char(_) if ctrl => None,
+        KeyCode::Char(c) => Some(Key::Char(c)),
+        KeyCode::Backspace => Some(Key::Backspace),
+        KeyCode::Enter => Some(Key::Enter),
+        KeyCode::Esc => Some(Key::Esc),
+        _ => None,
+    }
+}
+
+/// Asks items on the terminal.
+pub struct TermFrontend {
+    pub palette: Palette,
+}
+
+impl TermFrontend {
+    fn header(&self, question: &Question) -> String {
+        let mut header = format!("[{}/{}]", question.number, question.total);
+        if !question.item.category.is_empty() {
+            header.push_str(&format!(" {}", question.item.category));
+        }
+        format!(
+            "\n{}\n{}\n",
+            self.palette.dim(&header),
+            self.palette.bold(question.shown)
+        )
+    }
+
+    fn bar(&self, question: &Question, clock: &dyn Clock) -> ProgressBar {
+        let started = clock.now();
+        let span = question.deadline().map(|d| d.saturating_sub(started));
+        let target = ProgressDrawTarget::stdout_with_hz(30);
+        let template = match span {
+            Some(_) => "{bar:24.cyan/blue} {prefix:>5} > {msg}",
+            None => "> {msg}",
+        };
+        let style = ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("█▉ ");
+        let length = span.map(|s| s.as_millis() as u64).unwrap_or(1).max(1);
+        let bar = ProgressBar::with_draw_target(Some(length), target).with_style(style);
+        bar.set_message("");
+        bar
+    }
+}
+
+impl Frontend for TermFrontend {
+    fn ask(&mut self, question: &Question, clock: &dyn Clock) -> Result<Answer> {
+        let mut stdout = io::stdout();
+        write!(stdout, "{}", self.header(question))?;
+        stdout.flush()?;
+        let bar = self.bar(question, clock);
+        let guard = RawGuard::enter()?;
+        let started = clock.now();
+        let mut typing = Typing::new(started);
+        let ending = loop {
+            let now = clock.now();
+            if let Some(deadline) = question.deadline() {
+                if now >= deadline {
+                    break Ending::TimedOut;
+                }
+                let left = deadline - now;
+                bar.set_position((now - started).as_millis() as u64);
+                bar.set_prefix(format!("{:.0}s", left.as_secs_f64().ceil()));
+            }
+            let wait = question
+                .deadline()
+                .map_or(TICK, |deadline| deadline.saturating_sub(now).min(TICK));
+            if !event::poll(wait).context("cannot read the terminal")? {
+                continue;
+            }
+            let Event::Key(event) = event::read().context("cannot read the terminal")? else {
+                continue;
+            };
+            let Some(key) = decode_key(&event) else {
+                continue;
+            };
+            if let Some(ending) = typing.press(key, clock.now()) {
+                break ending;
+            }
+            bar.set_message(typing.text().to_string());
+        };
+        let at = clock.now();
+        bar.finish_and_clear();
+        drop(guard);
+        let shown = match ending {
+            Ending::TimedOut => format!("> {}  {}", typing.text(), self.palette.red("(time is up)")),
+            Ending::Quit => format!("> {}  {}", typing.text(), self.palette.dim("(session ended)")),
+            _ => format!("> {}", typing.text()),
+        };
+        writeln!(stdout, "{shown}")?;
+        Ok(Answer { ending, typing, at })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> Option<Key> {
+        decode_key(&KeyEvent::new(code, modifiers))
+    }
+
+    #[test]
+    fn decodes_keys() {
+        assert_eq!(press(KeyCode::Char('e'), KeyModifiers::NONE), Some(Key::Char('e')));
+        assert_eq!(press(KeyCode::Char('E'), KeyModifiers::SHIFT), Some(Key::Char('E')));
+        assert_eq!(press(KeyCode::Char('c'), KeyModifiers::CONTROL), Some(Key::Quit));
+        assert_eq!(press(KeyCode::Char('d'), KeyModifiers::CONTROL), Some(Key::Quit));
+        assert_eq!(press(KeyCode::Char('x'), KeyModifiers::CONTROL), None);
+        assert_eq!(press(KeyCode::Backspace, KeyModifiers::NONE), Some(Key::Backspace));
+        assert_eq!(press(KeyCode::Enter, KeyModifiers::NONE), Some(Key::Enter));
+        assert_eq!(press(KeyCode::Esc, KeyModifiers::NONE), Some(Key::Esc));
+        assert_eq!(press(KeyCode::Left, KeyModifiers::NONE), None);
+    }
+}
