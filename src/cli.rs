@@ -79,6 +79,8 @@ pub enum Command {
     Drill(cmd::drill::Args),
     /// Validate decks: every problem as FILE:LINE: message, exit 1 if any
     Check(cmd::check::Args),
+    /// Look codes up in the embedded ICD-10-CM and ICD-10-PCS code sets
+    Lookup(cmd::lookup::Args),
     /// List the embedded decks and any given ones, with item counts
     Decks(cmd::decks::Args),
     /// Print shell completions

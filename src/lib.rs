@@ -8,6 +8,7 @@ pub mod codes;
 pub mod deck;
 pub mod duration;
 pub mod embedded;
+pub mod generate;
 pub mod log;
 pub mod metrics;
 pub mod piped;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Drill(args) => cmd::drill::run(args, global),
         Command::Check(args) => cmd::check::run(args, global),
+        Command::Lookup(args) => cmd::lookup::run(args, global),
         Command::Decks(args) => cmd::decks::run(args),
         Command::Completions(args) => cmd::completions::run(args),
     }

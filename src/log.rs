@@ -162,7 +162,8 @@ impl Attempt {
 
 /// Scores are written with at most three decimals: `1`, `0`, `0.667`.
 pub fn format_score(score: f64) -> String {
-    let text = format!("{score:.3}");
+    // Adding 0.0 turns -0.0 (an empty sum) into 0.0.
+    let text = format!("{:.3}", score + 0.0);
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text.is_empty() { "0".to_string() } else { text.to_string() }
 }

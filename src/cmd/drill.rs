@@ -11,6 +11,7 @@ use crate::cli::GlobalArgs;
 use crate::clock::SystemClock;
 use crate::codes::CodeSets;
 use crate::deck::{self, Item};
+use crate::generate::{self, GenerateSpec};
 use crate::log::{self, LogWriter};
 use crate::piped::PipedFrontend;
 use crate::render::{self, Palette};
@@ -26,6 +27,7 @@ Examples:
   codedrill drill icd10cm-injury -n 10 --time-limit 30
   codedrill drill my-deck.csv --order file --log class.csv --user ana
   codedrill drill terminology --seed 42
+  codedrill drill --generate icd10cm:E00-E89 -n 10   random endocrine codes
   echo E11.9 | codedrill drill -n 1 --seed 1    piped: one answer per line";
 
 #[derive(Debug, clap::Args)]
@@ -42,6 +44,10 @@ pub struct Args {
     /// recall: the description is shown and the code typed; transcribe: the code is shown and retyped
     #[arg(long, value_enum, default_value_t = DrillMode::Recall)]
     pub mode: DrillMode,
+    /// Draw random billable codes from a code set instead of a deck, the official description
+    /// as the prompt: icd10cm:E00-E89, icd10cm:E11, icd10pcs:0DT
+    #[arg(long, value_name = "SYSTEM[:RANGE]", conflicts_with = "decks")]
+    pub generate: Option<GenerateSpec>,
     /// Formatting counts: an ICD-10-CM code without its dot is a near miss (detail `format`)
     #[arg(long)]
     pub strict: bool,
@@ -75,8 +81,14 @@ pub enum DrillMode {
 
 pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
     let codes = CodeSets::load(global.codeset.as_deref())?;
-    let items = load_items(&args.decks, &codes)?;
-    let items = arrange(items, &args.session, Some(args.count.unwrap_or(20)));
+    let count = args.count.unwrap_or(20);
+    let items = match &args.generate {
+        Some(spec) => {
+            let seed = args.session.seed.unwrap_or_else(Rng::clock_seed);
+            generate::generate(&codes, spec, count, seed)?
+        }
+        None => arrange(load_items(&args.decks, &codes)?, &args.session, Some(count)),
+    };
     let mode = match args.mode {
         DrillMode::Recall => Mode::Practice,
         DrillMode::Transcribe => Mode::Transcribe,

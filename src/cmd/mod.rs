@@ -4,3 +4,4 @@ pub mod check;
 pub mod completions;
 pub mod decks;
 pub mod drill;
+pub mod lookup;

@@ -9,6 +9,7 @@
 //! - HCPCS Level II: a letter `A`–`V` and 4 digits; modifiers follow as `-XX`.
 
 pub mod codeset;
+pub mod nearby;
 
 use std::fmt;
 use std::str::FromStr;

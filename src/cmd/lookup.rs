@@ -1,0 +1,208 @@
+//! `codedrill lookup CODE...`: codes looked up in the embedded code sets, with suggestions for
+//! codes that do not exist; `--search` by words and `--all` for a whole set.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use clap::ValueEnum;
+use serde::Serialize;
+
+use crate::cli::GlobalArgs;
+use crate::codes::{self, CodeSets, Entry, System, nearby};
+
+const LOOKUP_EXAMPLES: &str = "\
+Examples:
+  codedrill lookup E11.9 e1165 S52.521A 0DT44ZZ
+  codedrill lookup E11.99                     invalid: nearest real codes suggested
+  codedrill lookup --search \"type 2 diabetes kidney\"
+  codedrill lookup --all icd10pcs --format csv > pcs.csv";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = LOOKUP_EXAMPLES)]
+pub struct Args {
+    /// Codes to look up (dotted or not, any letter case)
+    #[arg(value_name = "CODE", required_unless_present_any = ["search", "all"])]
+    pub codes: Vec<String>,
+    /// Find codes whose description has all these words
+    #[arg(long, value_name = "TEXT", conflicts_with_all = ["codes", "all"])]
+    pub search: Option<String>,
+    /// List every code of a set
+    #[arg(long, value_name = "SYSTEM", value_enum, conflicts_with = "codes")]
+    pub all: Option<SetName>,
+    /// Most results shown by --search
+    #[arg(long, value_name = "N", default_value_t = 25)]
+    pub limit: usize,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SetName {
+    Icd10cm,
+    Icd10pcs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+/// A looked-up code, as every format shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Found {
+    pub input: String,
+    /// Dotted form; empty when the input is not a code at all.
+    pub code: String,
+    /// `icd10cm` or `icd10pcs`; empty when unknown.
+    pub system: String,
+    /// `billable`, `header` or `invalid`.
+    pub status: String,
+    pub description: String,
+    /// For invalid input: the nearest real codes.
+    pub suggestions: Vec<Suggestion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub code: String,
+    pub status: String,
+    pub description: String,
+}
+
+pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
+    let sets = CodeSets::load(global.codeset.as_deref())?;
+    let found: Vec<Found> = if let Some(query) = &args.search {
+        let hits = nearby::search(&[&sets.icd10cm, &sets.icd10pcs], query, args.limit);
+        if hits.is_empty() {
+            bail!("no code's description has all of: {query}");
+        }
+        hits.into_iter().map(|e| from_entry(&e.code.clone(), e)).collect()
+    } else if let Some(set) = args.all {
+        let (system, set) = match set {
+            SetName::Icd10cm => (System::Icd10cm, &sets.icd10cm),
+            SetName::Icd10pcs => (System::Icd10pcs, &sets.icd10pcs),
+        };
+        set.entries()
+            .into_iter()
+            .map(|e| from_entry_in(system, &e.code.clone(), e))
+            .collect()
+    } else {
+        args.codes.iter().map(|input| lookup(&sets, input)).collect()
+    };
+    let mut out = io::stdout().lock();
+    match args.format {
+        Format::Table => write_table(&mut out, &found)?,
+        Format::Csv => write_csv(&mut out, &found)?,
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &found)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Looks one typed code up in ICD-10-CM, then ICD-10-PCS.
+pub fn lookup(sets: &CodeSets, input: &str) -> Found {
+    for system in [System::Icd10cm, System::Icd10pcs] {
+        if !codes::is_well_formed(system, input) {
+            continue;
+        }
+        if let Some(entry) = sets.get(system, &codes::normalize(system, input)) {
+            return from_entry_in(system, input, entry);
+        }
+    }
+    let system = [System::Icd10cm, System::Icd10pcs]
+        .into_iter()
+        .find(|system| codes::is_well_formed(*system, input));
+    let (code, suggestions) = match system.and_then(|s| Some((s, sets.set(s)?))) {
+        Some((system, set)) => {
+            let normal = codes::normalize(system, input);
+            let near = nearby::suggest(set, &normal, 3)
+                .into_iter()
+                .map(|e| Suggestion {
+                    code: codes::display_code(system, &e.code),
+                    status: e.status.name().to_string(),
+                    description: e.description,
+                })
+                .collect();
+            (codes::display_code(system, &normal), near)
+        }
+        None => (String::new(), Vec::new()),
+    };
+    Found {
+        input: input.to_string(),
+        code,
+        system: system.map(|s| s.name().to_string()).unwrap_or_default(),
+        status: "invalid".to_string(),
+        description: String::new(),
+        suggestions,
+    }
+}
+
+fn from_entry(input: &str, entry: Entry) -> Found {
+    let system = if entry.code.starts_with(|c: char| c.is_ascii_digit()) {
+        System::Icd10pcs
+    } else {
+        System::Icd10cm
+    };
+    from_entry_in(system, input, entry)
+}
+
+fn from_entry_in(system: System, input: &str, entry: Entry) -> Found {
+    Found {
+        input: input.to_string(),
+        code: codes::display_code(system, &entry.code),
+        system: system.name().to_string(),
+        status: entry.status.name().to_string(),
+        description: entry.description,
+        suggestions: Vec::new(),
+    }
+}
+
+fn suggestion_text(found: &Found) -> String {
+    found
+        .suggestions
+        .iter()
+        .map(|s| s.code.clone())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn write_csv(out: &mut impl Write, found: &[Found]) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(["input", "code", "system", "status", "description", "suggestions"])?;
+    for f in found {
+        writer.write_record([
+            f.input.as_str(),
+            &f.code,
+            &f.system,
+            &f.status,
+            &f.description,
+            &suggestion_text(f),
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+fn write_table(out: &mut impl Write, found: &[Found]) -> Result<()> {
+    let width = found.iter().map(|f| f.code.len()).max().unwrap_or(4).max(4);
+    for f in found {
+        let code = if f.code.is_empty() { f.input.as_str() } else { f.code.as_str() };
+        let description = if f.status == "invalid" {
+            "not a code in the code set".to_string()
+        } else {
+            f.description.clone()
+        };
+        writeln!(out, "{code:<width$}  {:<8}  {description}", f.status)?;
+        for s in &f.suggestions {
+            writeln!(out, "{:<width$}    did you mean {} ({}) — {}", "", s.code, s.status, s.description)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,167 @@
+//! Finding codes: the nearest real codes to a code that does not exist, and codes by the
+//! words of their descriptions.
+//!
+//! Suggestions are built from the structure of codes rather than a scan of the whole set:
+//! every code one edit away (a changed, missing, extra or swapped character), the closest
+//! existing ancestor, and its billable descendants. That keeps them well under a
+//! millisecond over the ~98,000 ICD-10-CM codes.
+
+use std::collections::HashSet;
+
+use super::codeset::{CodeSet, Entry, Status};
+
+/// Characters a code may hold.
+const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/// Up to `limit` real codes nearest to `code` (normalised, dotless), billable first, then
+/// the closest, then those sharing the longest start with it.
+pub fn suggest(set: &CodeSet, code: &str, limit: usize) -> Vec<Entry> {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut found: Vec<Entry> = Vec::new();
+    let mut consider = |candidate: &str, found: &mut Vec<Entry>| {
+        if candidate != code && seen.insert(candidate.to_string()) {
+            if let Some(entry) = set.get(candidate) {
+                found.push(entry);
+            }
+        }
+    };
+    for candidate in one_edit_away(code) {
+        consider(&candidate, &mut found);
+    }
+    if let Some(ancestor) = nearest_ancestor(set, code) {
+        consider(&ancestor, &mut found);
+        let mut children = Vec::new();
+        set.codes_with_prefix(&ancestor, |child| children.push(child.to_string()));
+        for child in children.iter().take(200) {
+            consider(child, &mut found);
+        }
+    }
+    found.sort_by_key(|entry| {
+        (
+            entry.status != Status::Billable,
+            strsim::damerau_levenshtein(code, &entry.code),
+            usize::MAX - common_prefix(code, &entry.code),
+            entry.code.clone(),
+        )
+    });
+    found.truncate(limit);
+    found
+}
+
+/// The longest start of `code` (at least 3 characters) that is a code of the set.
+fn nearest_ancestor(set: &CodeSet, code: &str) -> Option<String> {
+    (3..code.len())
+        .rev()
+        .filter_map(|len| code.get(..len))
+        .find(|prefix| set.get(prefix).is_some())
+        .map(str::to_string)
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
+}
+
+/// Every string one substitution, deletion, insertion or adjacent swap away from `code`.
+fn one_edit_away(code: &str) -> Vec<String> {
+    let bytes = code.as_bytes();
+    let mut variants = Vec::with_capacity(ALPHABET.len() * (2 * bytes.len() + 1) + bytes.len());
+    let text = |v: Vec<u8>| String::from_utf8(v).ok();
+    for at in 0..bytes.len() {
+        for &c in ALPHABET {
+            if c != bytes[at] {
+                let mut v = bytes.to_vec();
+                v[at] = c;
+                variants.extend(text(v));
+            }
+        }
+        let mut deleted = bytes.to_vec();
+        deleted.remove(at);
+        variants.extend(text(deleted));
+        if at + 1 < bytes.len() && bytes[at] != bytes[at + 1] {
+            let mut swapped = bytes.to_vec();
+            swapped.swap(at, at + 1);
+            variants.extend(text(swapped));
+        }
+    }
+    for at in 0..=bytes.len() {
+        for &c in ALPHABET {
+            let mut v = bytes.to_vec();
+            v.insert(at, c);
+            variants.extend(text(v));
+        }
+    }
+    variants
+}
+
+/// Codes whose description holds every word of `query` (each as the start of a word,
+/// letter case ignored), billable first, then the shortest (most specific) description.
+pub fn search(sets: &[&CodeSet], query: &str, limit: usize) -> Vec<Entry> {
+    let words: Vec<String> = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let mut hits: Vec<(bool, usize, String)> = Vec::new();
+    let mut lower = String::new();
+    for set in sets {
+        set.for_each_line(|line| {
+            let Some(description) = line.splitn(3, '\t').nth(2) else {
+                return;
+            };
+            lower.clear();
+            lower.extend(description.chars().flat_map(char::to_lowercase));
+            if words.iter().all(|word| has_word_start(&lower, word)) {
+                let billable = line.split('\t').nth(1) == Some("billable");
+                hits.push((!billable, description.len(), line.to_string()));
+            }
+        });
+    }
+    hits.sort();
+    hits.into_iter()
+        .take(limit)
+        .filter_map(|(_, _, line)| {
+            let mut f = line.splitn(3, '\t');
+            let code = f.next()?.to_string();
+            let status = if f.next()? == "billable" { Status::Billable } else { Status::Header };
+            Some(Entry {
+                code,
+                status,
+                description: f.next()?.trim_end().to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Whether `word` occurs in `text` at the start of a word.
+fn has_word_start(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|before| !before.is_alphanumeric())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_cover_every_kind() {
+        let variants = one_edit_away("E119");
+        for want in ["E118", "E11", "E1199", "E191", "1E19"] {
+            assert!(variants.iter().any(|v| v == want), "{want}");
+        }
+    }
+
+    #[test]
+    fn word_starts() {
+        assert!(has_word_start("type 2 diabetes mellitus", "diab"));
+        assert!(has_word_start("type 2 diabetes mellitus", "type"));
+        assert!(!has_word_start("pharmacy", "arm"));
+        assert!(has_word_start("upper arm", "arm"));
+    }
+}
