@@ -1,0 +1,644 @@
+//! Folds log rows into per-group, per-day and per-item sums.
+//!
+//! Rows arrive as raw CSV records (`csv::ByteRecord`) and are checked exactly as
+//! [`crate::log::Attempt::from_record`] checks them, without building an `Attempt`: group keys
+//! are looked up by their bytes and copied only the first time they are seen. Aggregators are
+//! built per reader thread and merged.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use chrono::NaiveDate;
+
+use super::{
+    BEST_DAY_MIN_ATTEMPTS, BestDay, DayPoint, FilterSummary, Group, GroupBy, KindCount, Period,
+    Progress, Report, WeakItem, round, rounded,
+};
+use crate::log::COLUMNS;
+use crate::metrics::{Accumulator, ratio};
+use crate::score::Verdict;
+
+const TIMESTAMP: usize = 0;
+const SESSION: usize = 1;
+const USER: usize = 2;
+const DECK: usize = 4;
+const ITEM: usize = 5;
+const SYSTEM: usize = 6;
+const CATEGORY: usize = 7;
+const PROMPT: usize = 8;
+const EXPECTED: usize = 9;
+const VERDICT: usize = 11;
+const DETAIL: usize = 12;
+const SCORE: usize = 13;
+const ELAPSED_MS: usize = 14;
+const FIRST_KEY_MS: usize = 15;
+const KEYSTROKES: usize = 16;
+const BACKSPACES: usize = 17;
+
+/// Width of one answer-time histogram bin.
+pub const HISTOGRAM_BIN_MS: u64 = 100;
+/// Bins up to ten minutes; slower answers share the last bin.
+const HISTOGRAM_BINS: usize = 6001;
+/// How many weakest items a report lists.
+const WEAKEST_ITEMS: usize = 10;
+/// Shown for an empty key (a deck item without a category, say).
+const EMPTY_KEY: &str = "(none)";
+
+/// Which attempts count.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// First local date, `YYYY-MM-DD`
+    pub since: Option<NaiveDate>,
+    /// Last local date, inclusive
+    pub until: Option<NaiveDate>,
+    pub user: Option<String>,
+    pub deck: Option<String>,
+}
+
+/// The filters in the form rows are compared with.
+#[derive(Debug, Clone)]
+struct RowFilter {
+    since: Option<[u8; 10]>,
+    until: Option<[u8; 10]>,
+    user: Option<Vec<u8>>,
+    deck: Option<Vec<u8>>,
+}
+
+impl RowFilter {
+    fn new(filters: &Filters) -> RowFilter {
+        let date = |d: &NaiveDate| {
+            let mut bytes = [0u8; 10];
+            bytes.copy_from_slice(d.format("%Y-%m-%d").to_string().as_bytes());
+            bytes
+        };
+        RowFilter {
+            since: filters.since.as_ref().map(date),
+            until: filters.until.as_ref().map(date),
+            user: filters.user.as_ref().map(|u| u.as_bytes().to_vec()),
+            deck: filters.deck.as_ref().map(|d| d.as_bytes().to_vec()),
+        }
+    }
+
+    fn keeps(&self, date: &[u8], user: &[u8], deck: &[u8]) -> bool {
+        self.since.is_none_or(|since| date >= &since[..])
+            && self.until.is_none_or(|until| date <= &until[..])
+            && self.user.as_deref().is_none_or(|u| u == user)
+            && self.deck.as_deref().is_none_or(|d| d == deck)
+    }
+}
+
+/// A fast, non-cryptographic hasher for short keys (the Firefox/rustc "Fx" mix).
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Values keyed by bytes, in first-seen order; remembers the last key because log rows come
+/// in runs (one session, one deck, one day).
+#[derive(Debug, Clone)]
+struct Keyed<T> {
+    index: HashMap<Box<[u8]>, usize, BuildHasherDefault<FxHasher>>,
+    entries: Vec<(Box<[u8]>, T)>,
+    last: usize,
+}
+
+impl<T> Default for Keyed<T> {
+    fn default() -> Self {
+        Keyed {
+            index: HashMap::default(),
+            entries: Vec::new(),
+            last: usize::MAX,
+        }
+    }
+}
+
+impl<T> Keyed<T> {
+    /// The value for `key`, made by `new` the first time.
+    fn entry(&mut self, key: &[u8], new: impl FnOnce() -> T) -> &mut T {
+        if self.last >= self.entries.len() || *self.entries[self.last].0 != *key {
+            self.last = match self.index.get(key) {
+                Some(&at) => at,
+                None => {
+                    let at = self.entries.len();
+                    self.index.insert(key.into(), at);
+                    self.entries.push((key.into(), new()));
+                    at
+                }
+            };
+        }
+        &mut self.entries[self.last].1
+    }
+
+    fn into_sorted(self) -> Vec<(Box<[u8]>, T)> {
+        let mut entries = self.entries;
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries
+    }
+}
+
+/// Attempts and correct answers of one item, with how it was asked.
+#[derive(Debug, Clone, Default)]
+struct ItemStats {
+    deck: String,
+    item: String,
+    prompt: String,
+    expected: String,
+    attempts: u64,
+    correct: u64,
+}
+
+/// Sums of one day, for moving figures.
+#[derive(Debug, Clone, Copy, Default)]
+struct DaySums {
+    attempts: u64,
+    correct: u64,
+    elapsed_ms: u64,
+}
+
+impl DaySums {
+    fn add(&mut self, other: &DaySums) {
+        self.attempts += other.attempts;
+        self.correct += other.correct;
+        self.elapsed_ms += other.elapsed_ms;
+    }
+}
+
+/// One row, checked.
+struct Row<'a> {
+    date: &'a [u8],
+    verdict: Verdict,
+    score: f64,
+    elapsed_ms: u64,
+    keystrokes: u64,
+}
+
+/// Sums over the rows seen so far.
+#[derive(Debug, Clone)]
+pub struct Aggregator {
+    by: GroupBy,
+    filter: RowFilter,
+    filters: Filters,
+    groups: Keyed<Accumulator>,
+    /// Per day, unless the groups are days already
+    days: Keyed<Accumulator>,
+    day_sums: Keyed<DaySums>,
+    items: Keyed<ItemStats>,
+    users: Keyed<()>,
+    kinds: Keyed<u64>,
+    answer_times: Vec<u64>,
+    skipped: u64,
+    key: Vec<u8>,
+}
+
+impl Aggregator {
+    pub fn new(by: GroupBy, filters: &Filters) -> Aggregator {
+        Aggregator {
+            by,
+            filter: RowFilter::new(filters),
+            filters: filters.clone(),
+            groups: Keyed::default(),
+            days: Keyed::default(),
+            day_sums: Keyed::default(),
+            items: Keyed::default(),
+            users: Keyed::default(),
+            kinds: Keyed::default(),
+            answer_times: vec![0; HISTOGRAM_BINS],
+            skipped: 0,
+            key: Vec::new(),
+        }
+    }
+
+    /// Counts a row skipped by the reader.
+    pub fn skip(&mut self) {
+        self.skipped += 1;
+    }
+
+    /// Adds one record of a log (not the header). `Err` is a warning's message: the row is
+    /// skipped and counted.
+    pub fn add_record(&mut self, record: &csv::ByteRecord) -> Result<(), String> {
+        let checked = check_record(record);
+        let row = match checked {
+            Ok(row) => row,
+            Err(message) => {
+                self.skipped += 1;
+                return Err(message);
+            }
+        };
+        let field = |at: usize| unguard(&record[at]);
+        if !self.filter.keeps(row.date, field(USER), field(DECK)) {
+            return Ok(());
+        }
+        self.add_row(record, &row);
+        Ok(())
+    }
+
+    fn add_row(&mut self, record: &csv::ByteRecord, row: &Row) {
+        let field = |at: usize| unguard(&record[at]);
+        let verdict = row.verdict.name();
+        let key: &[u8] = match self.by {
+            GroupBy::Deck => field(DECK),
+            GroupBy::System => field(SYSTEM),
+            GroupBy::Category => field(CATEGORY),
+            GroupBy::Day => row.date,
+            GroupBy::Session => field(SESSION),
+            GroupBy::User => field(USER),
+            GroupBy::Item => {
+                self.key.clear();
+                self.key.extend_from_slice(field(DECK));
+                self.key.push(b'/');
+                self.key.extend_from_slice(field(ITEM));
+                &self.key
+            }
+        };
+        self.groups
+            .entry(key, Accumulator::default)
+            .add(verdict, row.score, row.elapsed_ms, row.keystrokes);
+        if self.by != GroupBy::Day {
+            self.days
+                .entry(row.date, Accumulator::default)
+                .add(verdict, row.score, row.elapsed_ms, row.keystrokes);
+        }
+        self.day_sums.entry(row.date, DaySums::default).add(&DaySums {
+            attempts: 1,
+            correct: u64::from(row.verdict == Verdict::Correct),
+            elapsed_ms: row.elapsed_ms,
+        });
+        self.key.clear();
+        self.key.extend_from_slice(field(DECK));
+        self.key.push(0);
+        self.key.extend_from_slice(field(ITEM));
+        let item = self.items.entry(&self.key, || ItemStats {
+            deck: text(field(DECK)),
+            item: text(field(ITEM)),
+            prompt: text(field(PROMPT)),
+            expected: text(field(EXPECTED)),
+            ..ItemStats::default()
+        });
+        item.attempts += 1;
+        item.correct += u64::from(row.verdict == Verdict::Correct);
+        self.users.entry(field(USER), || ());
+        if row.verdict == Verdict::NearMiss {
+            *self.kinds.entry(field(DETAIL), || 0) += 1;
+        }
+        let bin = (row.elapsed_ms / HISTOGRAM_BIN_MS).min(HISTOGRAM_BINS as u64 - 1);
+        self.answer_times[bin as usize] += 1;
+    }
+
+    /// Adds everything another aggregator (with the same grouping) collected.
+    pub fn merge(&mut self, other: Aggregator) {
+        for (key, acc) in other.groups.entries {
+            self.groups.entry(&key, Accumulator::default).merge(&acc);
+        }
+        for (key, acc) in other.days.entries {
+            self.days.entry(&key, Accumulator::default).merge(&acc);
+        }
+        for (key, sums) in other.day_sums.entries {
+            self.day_sums.entry(&key, DaySums::default).add(&sums);
+        }
+        for (key, stats) in other.items.entries {
+            let mine = self.items.entry(&key, || ItemStats {
+                attempts: 0,
+                correct: 0,
+                ..stats.clone()
+            });
+            mine.attempts += stats.attempts;
+            mine.correct += stats.correct;
+        }
+        for (key, ()) in other.users.entries {
+            self.users.entry(&key, || ());
+        }
+        for (key, count) in other.kinds.entries {
+            *self.kinds.entry(&key, || 0) += count;
+        }
+        for (mine, theirs) in self.answer_times.iter_mut().zip(other.answer_times) {
+            *mine += theirs;
+        }
+        self.skipped += other.skipped;
+    }
+
+    /// Attempts counted so far.
+    pub fn attempts(&self) -> u64 {
+        self.groups.entries.iter().map(|(_, acc)| acc.attempts()).sum()
+    }
+
+    /// The report of everything added; `logs` names the files read.
+    pub fn finish(self, logs: Vec<String>) -> Report {
+        let mut overall = Accumulator::default();
+        let mut groups = Vec::with_capacity(self.groups.entries.len());
+        let by_day = self.by == GroupBy::Day;
+        let mut day_accs = Vec::new();
+        for (key, acc) in self.groups.into_sorted() {
+            overall.merge(&acc);
+            groups.push(Group {
+                key: key_text(&key),
+                metrics: rounded(acc.metrics()),
+            });
+            if by_day {
+                day_accs.push((key, acc));
+            }
+        }
+        if !by_day {
+            day_accs = self.days.into_sorted();
+        }
+        let overall = rounded(overall.metrics());
+        let progress = progress(&day_accs, &self.day_sums);
+        let period = match (day_accs.first(), day_accs.last()) {
+            (Some(first), Some(last)) => Some(Period {
+                from: text(&first.0),
+                to: text(&last.0),
+            }),
+            _ => None,
+        };
+        let mut users: Vec<String> = self.users.entries.iter().map(|(k, ())| text(k)).collect();
+        users.sort();
+        Report {
+            overall,
+            groups,
+            weakest_items: weakest_items(self.items.entries),
+            progress,
+            near_miss_kinds: near_miss_kinds(self.kinds.entries),
+            by: self.by,
+            period,
+            users,
+            filters: FilterSummary {
+                since: self.filters.since.map(|d| d.to_string()),
+                until: self.filters.until.map(|d| d.to_string()),
+                user: self.filters.user,
+                deck: self.filters.deck,
+            },
+            logs,
+            skipped_rows: self.skipped,
+            answer_times: self.answer_times,
+        }
+    }
+}
+
+/// Per-day points with 7-day moving figures, and the best day.
+fn progress(days: &[(Box<[u8]>, Accumulator)], sums: &Keyed<DaySums>) -> Progress {
+    let dates: Vec<Option<NaiveDate>> = days
+        .iter()
+        .map(|(key, _)| NaiveDate::parse_from_str(&text(key), "%Y-%m-%d").ok())
+        .collect();
+    let day_sums: Vec<DaySums> = days
+        .iter()
+        .map(|(key, _)| {
+            sums.index
+                .get(key)
+                .map(|&at| sums.entries[at].1)
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut points = Vec::with_capacity(days.len());
+    for (at, (key, acc)) in days.iter().enumerate() {
+        let m = acc.metrics();
+        let in_window = |before: &usize| match (dates[*before], dates[at]) {
+            (Some(day), Some(today)) => (today - day).num_days() < 7,
+            _ => *before == at,
+        };
+        let mut week = DaySums::default();
+        for before in (0..=at).rev().take_while(in_window) {
+            week.add(&day_sums[before]);
+        }
+        let hours = week.elapsed_ms as f64 / 3_600_000.0;
+        points.push(DayPoint {
+            day: text(key),
+            attempts: m.attempts,
+            accuracy: round(m.accuracy, 4),
+            median_ms: round(m.median_ms, 1),
+            codes_per_hour: round(m.codes_per_hour, 1),
+            accuracy_7d: round(ratio(week.correct as f64, week.attempts as f64), 4),
+            codes_per_hour_7d: round(ratio(week.correct as f64, hours), 1),
+        });
+    }
+    let best_day = best_day(&points);
+    Progress {
+        days: points,
+        best_day,
+    }
+}
+
+fn best_day(points: &[DayPoint]) -> Option<BestDay> {
+    let busy = points.iter().any(|p| p.attempts >= BEST_DAY_MIN_ATTEMPTS);
+    points
+        .iter()
+        .filter(|p| !busy || p.attempts >= BEST_DAY_MIN_ATTEMPTS)
+        .max_by(|a, b| {
+            (a.accuracy, a.codes_per_hour)
+                .partial_cmp(&(b.accuracy, b.codes_per_hour))
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| b.day.cmp(&a.day))
+        })
+        .map(|p| BestDay {
+            day: p.day.clone(),
+            attempts: p.attempts,
+            accuracy: p.accuracy,
+            codes_per_hour: p.codes_per_hour,
+        })
+}
+
+fn weakest_items(items: Vec<(Box<[u8]>, ItemStats)>) -> Vec<WeakItem> {
+    let mut weak: Vec<ItemStats> = items
+        .into_iter()
+        .map(|(_, stats)| stats)
+        .filter(|s| s.attempts >= 2 && s.correct < s.attempts)
+        .collect();
+    // Lowest accuracy first (compared exactly as fractions), then the most practised.
+    weak.sort_by(|a, b| {
+        (u128::from(a.correct) * u128::from(b.attempts))
+            .cmp(&(u128::from(b.correct) * u128::from(a.attempts)))
+            .then(b.attempts.cmp(&a.attempts))
+            .then_with(|| (&a.deck, &a.item).cmp(&(&b.deck, &b.item)))
+    });
+    weak.truncate(WEAKEST_ITEMS);
+    weak.into_iter()
+        .map(|s| WeakItem {
+            accuracy: round(ratio(s.correct as f64, s.attempts as f64), 4),
+            deck: s.deck,
+            item: s.item,
+            prompt: s.prompt,
+            expected: s.expected,
+            attempts: s.attempts,
+            correct: s.correct,
+        })
+        .collect()
+}
+
+fn near_miss_kinds(kinds: Vec<(Box<[u8]>, u64)>) -> Vec<KindCount> {
+    let total: u64 = kinds.iter().map(|(_, n)| n).sum();
+    let mut counts: Vec<KindCount> = kinds
+        .into_iter()
+        .map(|(kind, count)| KindCount {
+            kind: if kind.is_empty() { "unspecified".into() } else { text(&kind) },
+            count,
+            share: round(ratio(count as f64, total as f64), 4),
+        })
+        .collect();
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.kind.cmp(&b.kind)));
+    counts
+}
+
+/// Checks a record as `Attempt::from_record` does, in the same order, with the same messages;
+/// and that the timestamp starts with a date, which reports need.
+fn check_record(record: &csv::ByteRecord) -> Result<Row<'_>, String> {
+    if let Err(err) = std::str::from_utf8(record.as_slice()) {
+        let at = record.iter().position(|f| std::str::from_utf8(f).is_err());
+        return Err(format!(
+            "unreadable row (invalid UTF-8 in field {}: {err})",
+            at.map_or(0, |at| at + 1)
+        ));
+    }
+    if record.len() != COLUMNS.len() {
+        return Err(format!(
+            "row has {} fields, expected {} (cut short?)",
+            record.len(),
+            COLUMNS.len()
+        ));
+    }
+    let shown = |at: usize| String::from_utf8_lossy(&record[at]).into_owned();
+    let score = parse_score(&record[SCORE])
+        .filter(|s| (0.0..=1.0).contains(s))
+        .ok_or_else(|| format!("`score` is not a number from 0 to 1: {:?}", shown(SCORE)))?;
+    let number = |at: usize| {
+        parse_u64(&record[at])
+            .ok_or_else(|| format!("`{}` is not a whole number: {:?}", COLUMNS[at], shown(at)))
+    };
+    if !trim(&record[FIRST_KEY_MS]).is_empty() {
+        number(FIRST_KEY_MS)?;
+    }
+    let verdict = unguard(&record[VERDICT]);
+    let verdict = std::str::from_utf8(verdict)
+        .ok()
+        .and_then(Verdict::parse)
+        .ok_or_else(|| format!("unknown verdict {:?}", text(verdict)))?;
+    let elapsed_ms = number(ELAPSED_MS)?;
+    let keystrokes = number(KEYSTROKES)?;
+    number(BACKSPACES)?;
+    let date = local_date(unguard(&record[TIMESTAMP])).ok_or_else(|| {
+        format!(
+            "`timestamp` is not an RFC 3339 date-time: {:?}",
+            shown(TIMESTAMP)
+        )
+    })?;
+    Ok(Row {
+        date,
+        verdict,
+        score,
+        elapsed_ms,
+        keystrokes,
+    })
+}
+
+/// The `YYYY-MM-DD` a timestamp starts with: its local date (RFC 3339 writes local time and
+/// the offset).
+fn local_date(timestamp: &[u8]) -> Option<&[u8]> {
+    let date = timestamp.get(..10)?;
+    let digits = |range: std::ops::Range<usize>| date[range].iter().all(u8::is_ascii_digit);
+    let shape = digits(0..4) && date[4] == b'-' && digits(5..7) && date[7] == b'-' && digits(8..10);
+    let separator = matches!(timestamp.get(10), Some(b'T' | b't' | b' '));
+    let month = (date[5] - b'0') * 10 + (date[6] - b'0');
+    let day = (date[8] - b'0') * 10 + (date[9] - b'0');
+    (shape && separator && (1..=12).contains(&month) && (1..=31).contains(&day)).then_some(date)
+}
+
+fn trim(bytes: &[u8]) -> &[u8] {
+    bytes.trim_ascii()
+}
+
+/// `str::trim` then `parse::<u64>`, fast for plain digits.
+fn parse_u64(raw: &[u8]) -> Option<u64> {
+    if !raw.is_empty() && raw.len() <= 19 && raw.iter().all(u8::is_ascii_digit) {
+        return Some(raw.iter().fold(0, |n, &d| n * 10 + u64::from(d - b'0')));
+    }
+    std::str::from_utf8(raw).ok()?.trim().parse().ok()
+}
+
+const POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// `str::trim` then `parse::<f64>`, fast for `D[.DDD]`: a mantissa below 2^53 divided by an
+/// exact power of ten is correctly rounded, as the standard parser's result is.
+fn parse_score(raw: &[u8]) -> Option<f64> {
+    let (whole, fraction) = match raw.iter().position(|&b| b == b'.') {
+        Some(dot) => (&raw[..dot], &raw[dot + 1..]),
+        None => (raw, &raw[..0]),
+    };
+    let plain = |part: &[u8]| part.iter().all(u8::is_ascii_digit);
+    let fast = !whole.is_empty()
+        && (fraction.len() > 0 || raw.len() == whole.len())
+        && whole.len() + fraction.len() <= 15
+        && plain(whole)
+        && plain(fraction);
+    if fast {
+        let mantissa = whole
+            .iter()
+            .chain(fraction)
+            .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+        return Some(mantissa as f64 / POWERS_OF_TEN[fraction.len()]);
+    }
+    std::str::from_utf8(raw).ok()?.trim().parse().ok()
+}
+
+/// [`crate::log::unguard`] over bytes.
+fn unguard(value: &[u8]) -> &[u8] {
+    let formula = |text: &[u8]| matches!(text.first(), Some(b'=' | b'+' | b'-' | b'@'));
+    match value.strip_prefix(b"'") {
+        Some(rest) if formula(rest) || rest.strip_prefix(b"'").is_some_and(formula) => rest,
+        _ => value,
+    }
+}
+
+/// Bytes of a checked (UTF-8) record as text.
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn key_text(bytes: &[u8]) -> String {
+    if bytes.is_empty() { EMPTY_KEY.to_string() } else { text(bytes) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_numbers_like_the_standard_library() {
+        for raw in ["0", "1", "0.5", "0.667", "0.333", "1.000", " 0.25 ", "+1", "1e0", ".5", "5.", "x", "", "0.1234567890123456"] {
+            let expected = raw.trim().parse::<f64>().ok();
+            assert_eq!(parse_score(raw.as_bytes()), expected, "{raw:?}");
+        }
+        for raw in ["0", "42", " 7 ", "+3", "-1", "1.5", "", "18446744073709551615", "18446744073709551616"] {
+            let expected = raw.trim().parse::<u64>().ok();
+            assert_eq!(parse_u64(raw.as_bytes()), expected, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn unguards_like_the_log() {
+        for value in ["'=SUM(A1)", "'+1", "'-x", "'@y", "''=z", "'quoted", "plain", "", "'"] {
+            assert_eq!(unguard(value.as_bytes()), crate::log::unguard(value).as_bytes());
+        }
+    }
+
+    #[test]
+    fn finds_local_dates() {
+        assert_eq!(local_date(b"2026-11-27T23:59:00-05:00"), Some(&b"2026-11-27"[..]));
+        assert_eq!(local_date(b"2026-11-27 08:00:00Z"), Some(&b"2026-11-27"[..]));
+        for bad in [&b"2026-13-01T00:00:00Z"[..], b"2026-11-27", b"27/11/2026 10:00", b""] {
+            assert_eq!(local_date(bad), None);
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Reports over attempt logs: rows are read streaming ([`reader`]), folded into per-group
+//! [`Accumulator`](crate::metrics::Accumulator)s ([`aggregate`]), turned into a [`Report`], and
+//! written by one exporter per output format (one file each, like hyperfine's `src/export/`).
+//!
+//! Memory holds sums per group, day and item, a fixed histogram, and the answer times of each
+//! group and day (for exact medians): nothing else grows with the number of rows.
+
+pub mod aggregate;
+mod charts;
+mod csv;
+mod html;
+mod json;
+mod markdown;
+pub mod progress;
+pub mod reader;
+mod table;
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::metrics::Metrics;
+
+pub use aggregate::{Aggregator, Filters};
+
+/// What each row of a report is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    Deck,
+    System,
+    Category,
+    /// A deck's item, keyed `deck/item` (item ids are unique only within a deck)
+    Item,
+    /// The local date of the attempt, as written in its timestamp
+    Day,
+    Session,
+    User,
+}
+
+impl GroupBy {
+    /// The word used for the key column.
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupBy::Deck => "deck",
+            GroupBy::System => "system",
+            GroupBy::Category => "category",
+            GroupBy::Item => "item",
+            GroupBy::Day => "day",
+            GroupBy::Session => "session",
+            GroupBy::User => "user",
+        }
+    }
+}
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned text for an 80-column terminal
+    Table,
+    /// One row per group, then an `overall` row
+    Csv,
+    Json,
+    Markdown,
+    /// One self-contained page with charts, to share as evidence
+    Html,
+}
+
+impl Format {
+    /// The format a file name asks for by its extension, if any.
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            "txt" => Some(Format::Table),
+            _ => None,
+        }
+    }
+
+    /// The exporter that writes this format.
+    pub fn exporter(self) -> Box<dyn Exporter> {
+        match self {
+            Format::Table => Box::new(table::TableExporter),
+            Format::Csv => Box::new(csv::CsvExporter),
+            Format::Json => Box::new(json::JsonExporter),
+            Format::Markdown => Box::new(markdown::MarkdownExporter),
+            Format::Html => Box::new(html::HtmlExporter),
+        }
+    }
+}
+
+/// Writes a report in one format.
+pub trait Exporter {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> Result<()>;
+}
+
+/// Everything a report shows. Serialised as the JSON format.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub overall: Metrics,
+    pub groups: Vec<Group>,
+    /// Lowest accuracy first, items with at least two attempts only
+    pub weakest_items: Vec<WeakItem>,
+    pub progress: Progress,
+    /// What kind of near miss, most frequent first
+    pub near_miss_kinds: Vec<KindCount>,
+    pub by: GroupBy,
+    /// First and last local date with a counted attempt
+    pub period: Option<Period>,
+    /// Users whose attempts were counted, sorted
+    pub users: Vec<String>,
+    pub filters: FilterSummary,
+    /// The log files read, as given
+    pub logs: Vec<String>,
+    /// Rows skipped because they were cut short or malformed
+    pub skipped_rows: u64,
+    /// Answer times in 100 ms bins (the last bin holds everything slower); for the HTML chart
+    #[serde(skip)]
+    pub answer_times: Vec<u64>,
+}
+
+/// One group's key and metrics.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    pub key: String,
+    #[serde(flatten)]
+    pub metrics: Metrics,
+}
+
+/// An item that was often missed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeakItem {
+    pub deck: String,
+    pub item: String,
+    pub prompt: String,
+    pub expected: String,
+    pub attempts: u64,
+    pub correct: u64,
+    pub accuracy: f64,
+}
+
+/// Accuracy and speed per day.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Progress {
+    pub days: Vec<DayPoint>,
+    /// The day with the highest accuracy among days with at least
+    /// [`BEST_DAY_MIN_ATTEMPTS`] attempts (all days when none has that many); ties go to
+    /// the faster day
+    pub best_day: Option<BestDay>,
+}
+
+/// Days with fewer attempts do not compete for the best day (unless no day has this many).
+pub const BEST_DAY_MIN_ATTEMPTS: u64 = 5;
+
+/// One day of practice.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayPoint {
+    pub day: String,
+    pub attempts: u64,
+    pub accuracy: f64,
+    pub median_ms: f64,
+    pub codes_per_hour: f64,
+    /// Accuracy over this day and the six calendar days before it
+    pub accuracy_7d: f64,
+    /// Codes per hour over this day and the six calendar days before it
+    pub codes_per_hour_7d: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BestDay {
+    pub day: String,
+    pub attempts: u64,
+    pub accuracy: f64,
+    pub codes_per_hour: f64,
+}
+
+/// How often one near-miss kind (the log's `detail`) occurred.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KindCount {
+    pub kind: String,
+    pub count: u64,
+    /// Share of all near misses
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub from: String,
+    pub to: String,
+}
+
+/// The filters a report was made with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct FilterSummary {
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub user: Option<String>,
+    pub deck: Option<String>,
+}
+
+impl Report {
+    /// A one-line description of who, when and how: used as a heading by every format.
+    pub fn subtitle(&self) -> String {
+        let mut parts = Vec::new();
+        parts.push(match self.users.as_slice() {
+            [] => "no users".to_string(),
+            [one] => format!("user {one}"),
+            many if many.len() <= 3 => format!("users {}", many.join(", ")),
+            many => format!("{} users", many.len()),
+        });
+        parts.push(match &self.period {
+            Some(p) if p.from == p.to => p.from.clone(),
+            Some(p) => format!("{} to {}", p.from, p.to),
+            None => "no dates".to_string(),
+        });
+        parts.push(format!("by {}", self.by.name()));
+        if let Some(deck) = &self.filters.deck {
+            parts.push(format!("deck {deck}"));
+        }
+        parts.join(" · ")
+    }
+}
+
+/// Rounds to `decimals` places, so every format shows the same numbers.
+pub(crate) fn round(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale
+}
+
+/// The metrics with shares rounded to 4 places and times and rates to 1.
+pub(crate) fn rounded(m: Metrics) -> Metrics {
+    Metrics {
+        accuracy: round(m.accuracy, 4),
+        score: round(m.score, 4),
+        median_ms: round(m.median_ms, 1),
+        p90_ms: round(m.p90_ms, 1),
+        codes_per_hour: round(m.codes_per_hour, 1),
+        kph: round(m.kph, 1),
+        near_miss: round(m.near_miss, 4),
+        ..m
+    }
+}
+
+/// Formats used by the text formats.
+pub(crate) mod fmt {
+    pub fn percent(share: f64) -> String {
+        format!("{:.1}%", share * 100.0)
+    }
+
+    pub fn seconds(ms: f64) -> String {
+        format!("{:.1}s", ms / 1000.0)
+    }
+
+    pub fn rate(per_hour: f64) -> String {
+        format!("{per_hour:.0}")
+    }
+
+    pub fn score(score: f64) -> String {
+        format!("{score:.2}")
+    }
+}

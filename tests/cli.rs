@@ -1,0 +1,414 @@
+//! Command tests: drills with piped answers, the attempt log, check, decks, lookup.
+
+mod common;
+
+use std::io::Write;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{Scratch, codedrill, fixture, log_rows};
+use predicates::prelude::*;
+
+const HEADER: &str = "timestamp,session,user,mode,deck,item,system,category,prompt,expected,entered,verdict,detail,score,elapsed_ms,first_key_ms,keystrokes,backspaces";
+
+fn drill_good(scratch: &Scratch, answers: &str) -> assert_cmd::assert::Assert {
+    codedrill()
+        .args(["drill", &fixture("decks/good.csv"), "--order", "file", "--log"])
+        .arg(scratch.log())
+        .write_stdin(answers)
+        .assert()
+}
+
+#[test]
+fn piped_drill_scores_and_logs_every_answer() {
+    let scratch = Scratch::new();
+    drill_good(&scratch, "e119\nI11.9\nhepatits\n\nS52.521D\n")
+        .success()
+        .stdout(predicate::str::contains("[1/5] (Endocrine)"))
+        .stdout(predicate::str::contains("near miss (seventh_character"))
+        .stdout(predicate::str::contains("Session summary"))
+        .stdout(predicate::str::contains("accuracy               20.0%"));
+    let text = std::fs::read_to_string(scratch.log()).unwrap();
+    assert_eq!(text.lines().next(), Some(HEADER));
+    let rows = log_rows(&scratch.log());
+    let verdicts: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["verdict"].as_str(), r["detail"].as_str()))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("correct", ""),
+            ("incorrect", ""),
+            ("near_miss", "spelling"),
+            ("skipped", ""),
+            ("near_miss", "seventh_character"),
+        ]
+    );
+    let first = &rows[0];
+    assert_eq!(first["entered"], "e119");
+    assert_eq!(first["expected"], "E11.9");
+    assert_eq!(first["keystrokes"], "5");
+    assert_eq!(first["backspaces"], "0");
+    assert_eq!(first["first_key_ms"], "");
+    assert_eq!(first["mode"], "practice");
+    assert_eq!(first["user"], "tester");
+    assert_eq!(first["deck"], "good");
+    assert_eq!(first["category"], "Endocrine");
+    assert!(chrono::DateTime::parse_from_rfc3339(&first["timestamp"]).is_ok());
+    let sessions: std::collections::HashSet<&str> =
+        rows.iter().map(|r| r["session"].as_str()).collect();
+    assert_eq!(sessions.len(), 1);
+}
+
+#[test]
+fn end_of_input_ends_the_session_keeping_answers() {
+    let scratch = Scratch::new();
+    drill_good(&scratch, "E11.9\n")
+        .success()
+        .stdout(predicate::str::contains("1 (of 5 planned)"));
+    assert_eq!(log_rows(&scratch.log()).len(), 1);
+}
+
+#[test]
+fn header_is_written_once_across_sessions() {
+    let scratch = Scratch::new();
+    drill_good(&scratch, "E11.9\n").success();
+    drill_good(&scratch, "E11.9\nI10\n").success();
+    let text = std::fs::read_to_string(scratch.log()).unwrap();
+    assert_eq!(text.matches("timestamp,session").count(), 1);
+    assert_eq!(log_rows(&scratch.log()).len(), 3);
+}
+
+#[test]
+fn foreign_log_is_refused_and_untouched() {
+    let scratch = Scratch::new();
+    std::fs::write(scratch.log(), "name,score\nann,3\n").unwrap();
+    drill_good(&scratch, "E11.9\n")
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("not a codedrill log"));
+    assert_eq!(std::fs::read_to_string(scratch.log()).unwrap(), "name,score\nann,3\n");
+}
+
+#[test]
+fn formula_like_answers_are_guarded_in_the_log() {
+    let scratch = Scratch::new();
+    drill_good(&scratch, "=HYPERLINK(\"http://x\")\n").success();
+    let text = std::fs::read_to_string(scratch.log()).unwrap();
+    assert!(text.contains("'=HYPERLINK"), "{text}");
+}
+
+#[test]
+fn log_location_follows_env_and_xdg() {
+    let scratch = Scratch::new();
+    let env_log = scratch.path("from-env.csv");
+    codedrill()
+        .env("CODEDRILL_LOG", &env_log)
+        .args(["drill", &fixture("decks/good.csv"), "-n", "1"])
+        .write_stdin("E11.9\n")
+        .assert()
+        .success();
+    assert!(env_log.exists());
+    let xdg = scratch.path("xdg");
+    codedrill()
+        .env("XDG_DATA_HOME", &xdg)
+        .args(["drill", &fixture("decks/good.csv"), "-n", "1"])
+        .write_stdin("E11.9\n")
+        .assert()
+        .success();
+    assert_eq!(log_rows(&xdg.join("codedrill/attempts.csv")).len(), 1);
+}
+
+#[test]
+fn seed_makes_the_shuffle_reproducible() {
+    let order = |seed: &str| {
+        let scratch = Scratch::new();
+        codedrill()
+            .args(["drill", "terminology", "-n", "6", "--seed", seed, "--log"])
+            .arg(scratch.log())
+            .write_stdin("\n\n\n\n\n\n")
+            .assert()
+            .success();
+        log_rows(&scratch.log())
+            .iter()
+            .map(|r| r["item"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(order("42"), order("42"));
+    assert_ne!(order("42"), order("43"));
+    assert_eq!(order("42").len(), 6);
+}
+
+#[test]
+fn default_drill_uses_the_starter_deck_with_twenty_items() {
+    let scratch = Scratch::new();
+    codedrill()
+        .args(["drill", "--log"])
+        .arg(scratch.log())
+        .write_stdin("\n".repeat(25))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[20/20]"));
+    let rows = log_rows(&scratch.log());
+    assert_eq!(rows.len(), 20);
+    assert!(rows.iter().all(|r| r["deck"] == "icd10cm-common"));
+}
+
+#[test]
+fn piped_time_limit_times_out_pending_input() {
+    let scratch = Scratch::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_codedrill"))
+        .args(["drill", &fixture("decks/good.csv"), "--order", "file", "-n", "2"])
+        .args(["--time-limit", "0.5", "--log"])
+        .arg(scratch.log())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let _ = stdin.write_all(b"I10\n");
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let rows = log_rows(&scratch.log());
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows.iter().all(|r| r["verdict"] == "timed_out"), "{rows:?}");
+    let elapsed: u64 = rows[0]["elapsed_ms"].parse().unwrap();
+    assert!((450..1400).contains(&elapsed), "{elapsed}");
+}
+
+#[test]
+fn strict_mode_counts_the_dot() {
+    let scratch = Scratch::new();
+    codedrill()
+        .args(["drill", &fixture("decks/good.csv"), "--order", "file", "-n", "1", "--strict", "--log"])
+        .arg(scratch.log())
+        .write_stdin("E119\n")
+        .assert()
+        .success();
+    let rows = log_rows(&scratch.log());
+    assert_eq!((rows[0]["verdict"].as_str(), rows[0]["detail"].as_str()), ("near_miss", "format"));
+}
+
+#[test]
+fn code_sets_decide_invalid_and_not_billable() {
+    let scratch = Scratch::new();
+    drill_good(&scratch, "E11.99\nI10\nhepatitis\n0FT48ZZ\nS52.52\n")
+        .success()
+        .stdout(predicate::str::contains("you typed E11.99"));
+    let rows = log_rows(&scratch.log());
+    assert_eq!(rows[0]["verdict"], "invalid");
+    assert_eq!(rows[3]["verdict"], "invalid", "0FT48ZZ is well formed but not a PCS code");
+    assert_eq!(rows[4]["verdict"], "near_miss");
+    assert_eq!(rows[4]["detail"], "not_billable");
+    let scratch = Scratch::new();
+    drill_good(&scratch, "E11.8\n")
+        .success()
+        .stdout(predicate::str::contains(
+            "you typed E11.8 — Type 2 diabetes mellitus with unspecified complications",
+        ))
+        .stdout(predicate::str::contains(
+            "E11.9 — Type 2 diabetes mellitus without complications",
+        ));
+}
+
+#[test]
+fn check_reports_each_problem_with_file_and_line() {
+    let cases = [
+        ("missing-column.csv", ":1: missing required column `answer`"),
+        ("empty-prompt.csv", ":3: empty `prompt`"),
+        ("empty-answer.csv", ":3: empty `answer`"),
+        ("duplicate-id.csv", ":4: duplicate id `g1` (first used on line 2)"),
+        ("unknown-system.csv", ":2: unknown system `icd9cm`"),
+        ("malformed-code.csv", ":3: `1I0` in `answer` is not a well-formed ICD-10-CM code"),
+        ("not-in-codeset.csv", ":2: `E11.99` in `answer` is not in the ICD-10-CM code set"),
+        ("header-code.csv", ":2: `E11` in `answer` is a header, not a billable ICD-10-CM code"),
+        ("bad-accept.csv", ":2: `J45.9` in `accept` is a header"),
+        ("no-items.csv", ":1: deck has no items"),
+        ("invalid-utf8.csv", ":3: invalid UTF-8"),
+        ("binary.csv", ":3: binary file"),
+    ];
+    for (file, message) in cases {
+        let path = fixture(&format!("decks/{file}"));
+        codedrill()
+            .args(["check", &path])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(format!("{path}{message}")));
+    }
+}
+
+#[test]
+fn check_lists_all_problems_and_passes_good_decks() {
+    codedrill()
+        .args(["check", &fixture("decks/good.csv"), "icd10cm-common"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("good.csv: ok (5 items)"));
+    codedrill()
+        .args(["check", &fixture("decks/duplicate-id.csv"), &fixture("decks/empty-answer.csv")])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("2 problems found"));
+}
+
+#[test]
+fn bad_deck_stops_a_drill_before_it_starts() {
+    let scratch = Scratch::new();
+    codedrill()
+        .args(["drill", &fixture("decks/duplicate-id.csv"), "--log"])
+        .arg(scratch.log())
+        .write_stdin("E11.9\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("duplicate-id.csv:4: duplicate id"));
+    assert!(!scratch.log().exists() || log_rows(&scratch.log()).is_empty());
+}
+
+#[test]
+fn missing_and_unknown_decks_are_named() {
+    codedrill()
+        .args(["check", "no-such-deck"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("no-such-deck:0: no such file, and no embedded deck of that name (embedded decks: icd10cm-cases"));
+    let scratch = Scratch::new();
+    codedrill()
+        .args(["drill", scratch.dir.path().to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is a folder"));
+}
+
+#[test]
+fn decks_lists_embedded_and_given_decks() {
+    codedrill()
+        .args(["decks", &fixture("decks/good.csv")])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"icd10cm-common\s+\d+\s+icd10cm\s+embedded").unwrap())
+        .stdout(predicate::str::is_match(r"terminology\s+\d+\s+term\s+embedded").unwrap())
+        .stdout(predicate::str::is_match(r"good\s+5\s+icd10cm,icd10pcs,term\s+.*good.csv").unwrap());
+}
+
+#[test]
+fn lookup_csv_keeps_input_order_and_suggests() {
+    let output = codedrill()
+        .args(["lookup", "--format", "csv", " e11.9 ", "E11", "0dt44zz", "E11.99", "banana"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "input,code,system,status,description,suggestions");
+    assert_eq!(lines[1], " e11.9 ,E11.9,icd10cm,billable,Type 2 diabetes mellitus without complications,");
+    assert_eq!(lines[2], "E11,E11,icd10cm,header,Type 2 diabetes mellitus,");
+    assert!(lines[3].starts_with("0dt44zz,0DT44ZZ,icd10pcs,billable,\"Resection of Esophagogastric Junction"));
+    assert!(lines[4].starts_with("E11.99,E11.99,icd10cm,invalid,,E11.9 "), "{}", lines[4]);
+    assert_eq!(lines[5], "banana,,,invalid,,");
+    assert_eq!(lines.len(), 6);
+}
+
+#[test]
+fn lookup_json_and_search() {
+    let output = codedrill().args(["lookup", "--format", "json", "I10"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json[0]["status"], "billable");
+    assert_eq!(json[0]["description"], "Essential (primary) hypertension");
+    codedrill()
+        .args(["lookup", "--search", "torus fracture lower end right radius initial"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("S52.521A"));
+    codedrill()
+        .args(["lookup", "--search", "zzzzqqq"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no code's description"));
+}
+
+#[test]
+fn generated_drill_draws_billable_codes_of_the_range() {
+    let scratch = Scratch::new();
+    codedrill()
+        .args(["drill", "--generate", "icd10cm:E08-E13", "-n", "5", "--seed", "9", "--log"])
+        .arg(scratch.log())
+        .write_stdin("\n\n\n\n\n")
+        .assert()
+        .success();
+    let rows = log_rows(&scratch.log());
+    assert_eq!(rows.len(), 5);
+    for row in &rows {
+        let category = &row["expected"][..3];
+        assert!(("E08"..="E13").contains(&category), "{category}");
+        assert_eq!(row["category"], "Endocrine, nutritional and metabolic diseases");
+        assert_eq!(row["deck"], "generated:icd10cm:E08-E13");
+    }
+    let again = Scratch::new();
+    codedrill()
+        .args(["drill", "--generate", "icd10cm:E08-E13", "-n", "5", "--seed", "9", "--log"])
+        .arg(again.log())
+        .write_stdin("\n\n\n\n\n")
+        .assert()
+        .success();
+    let first: Vec<String> = rows.iter().map(|r| r["expected"].clone()).collect();
+    let second: Vec<String> = log_rows(&again.log()).iter().map(|r| r["expected"].clone()).collect();
+    assert_eq!(first, second);
+    codedrill()
+        .args(["drill", "--generate", "icd10pcs:0DT", "-n", "1", "--seed", "1", "--log"])
+        .arg(again.log())
+        .write_stdin("\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(Gastrointestinal System)"));
+    codedrill()
+        .args(["drill", "--generate", "icd10cm:U99"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no billable code in that range"));
+}
+
+#[test]
+fn colour_follows_the_flag() {
+    let scratch = Scratch::new();
+    codedrill()
+        .args(["--color", "always", "drill", &fixture("decks/good.csv"), "--order", "file", "-n", "1", "--log"])
+        .arg(scratch.log())
+        .write_stdin("E11.9\n")
+        .assert()
+        .stdout(predicate::str::contains("\x1b[32m"));
+    codedrill()
+        .args(["drill", &fixture("decks/good.csv"), "-n", "1", "--log"])
+        .arg(scratch.log())
+        .write_stdin("E11.9\n")
+        .assert()
+        .stdout(predicate::str::contains("\x1b[").not());
+}
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "{} lookup --all icd10cm | head -n 1; echo \"status=${{PIPESTATUS[0]}}\"",
+            env!("CARGO_BIN_EXE_codedrill")
+        ))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("status=0"), "{stdout}");
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn completions_are_printed() {
+    codedrill()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("_codedrill"));
+}
