@@ -81,6 +81,8 @@ pub enum Command {
     Check(cmd::check::Args),
     /// Look codes up in the embedded ICD-10-CM and ICD-10-PCS code sets
     Lookup(cmd::lookup::Args),
+    /// Accuracy and speed reports over one or more logs: table, CSV, JSON, Markdown, HTML
+    Report(cmd::report::Args),
     /// List the embedded decks and any given ones, with item counts
     Decks(cmd::decks::Args),
     /// Print shell completions

@@ -13,6 +13,7 @@ pub mod log;
 pub mod metrics;
 pub mod piped;
 pub mod render;
+pub mod report;
 pub mod runner;
 pub mod score;
 pub mod session;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Drill(args) => cmd::drill::run(args, global),
         Command::Check(args) => cmd::check::run(args, global),
         Command::Lookup(args) => cmd::lookup::run(args, global),
+        Command::Report(args) => cmd::report::run(args, global),
         Command::Decks(args) => cmd::decks::run(args),
         Command::Completions(args) => cmd::completions::run(args),
     }

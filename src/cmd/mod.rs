@@ -5,3 +5,4 @@ pub mod completions;
 pub mod decks;
 pub mod drill;
 pub mod lookup;
+pub mod report;

@@ -263,19 +263,27 @@ impl Aggregator {
                 &self.key
             }
         };
-        self.groups
-            .entry(key, Accumulator::default)
-            .add(verdict, row.score, row.elapsed_ms, row.keystrokes);
+        self.groups.entry(key, Accumulator::default).add(
+            verdict,
+            row.score,
+            row.elapsed_ms,
+            row.keystrokes,
+        );
         if self.by != GroupBy::Day {
-            self.days
-                .entry(row.date, Accumulator::default)
-                .add(verdict, row.score, row.elapsed_ms, row.keystrokes);
+            self.days.entry(row.date, Accumulator::default).add(
+                verdict,
+                row.score,
+                row.elapsed_ms,
+                row.keystrokes,
+            );
         }
-        self.day_sums.entry(row.date, DaySums::default).add(&DaySums {
-            attempts: 1,
-            correct: u64::from(row.verdict == Verdict::Correct),
-            elapsed_ms: row.elapsed_ms,
-        });
+        self.day_sums
+            .entry(row.date, DaySums::default)
+            .add(&DaySums {
+                attempts: 1,
+                correct: u64::from(row.verdict == Verdict::Correct),
+                elapsed_ms: row.elapsed_ms,
+            });
         self.key.clear();
         self.key.extend_from_slice(field(DECK));
         self.key.push(0);
@@ -331,7 +339,11 @@ impl Aggregator {
 
     /// Attempts counted so far.
     pub fn attempts(&self) -> u64 {
-        self.groups.entries.iter().map(|(_, acc)| acc.attempts()).sum()
+        self.groups
+            .entries
+            .iter()
+            .map(|(_, acc)| acc.attempts())
+            .sum()
     }
 
     /// The report of everything added; `logs` names the files read.
@@ -481,7 +493,11 @@ fn near_miss_kinds(kinds: Vec<(Box<[u8]>, u64)>) -> Vec<KindCount> {
     let mut counts: Vec<KindCount> = kinds
         .into_iter()
         .map(|(kind, count)| KindCount {
-            kind: if kind.is_empty() { "unspecified".into() } else { text(&kind) },
+            kind: if kind.is_empty() {
+                "unspecified".into()
+            } else {
+                text(&kind)
+            },
             count,
             share: round(ratio(count as f64, total as f64), 4),
         })
@@ -548,9 +564,11 @@ fn local_date(timestamp: &[u8]) -> Option<&[u8]> {
     let digits = |range: std::ops::Range<usize>| date[range].iter().all(u8::is_ascii_digit);
     let shape = digits(0..4) && date[4] == b'-' && digits(5..7) && date[7] == b'-' && digits(8..10);
     let separator = matches!(timestamp.get(10), Some(b'T' | b't' | b' '));
-    let month = (date[5] - b'0') * 10 + (date[6] - b'0');
-    let day = (date[8] - b'0') * 10 + (date[9] - b'0');
-    (shape && separator && (1..=12).contains(&month) && (1..=31).contains(&day)).then_some(date)
+    if !(shape && separator) {
+        return None;
+    }
+    let two = |at: usize| (date[at] - b'0') * 10 + (date[at + 1] - b'0');
+    ((1..=12).contains(&two(5)) && (1..=31).contains(&two(8))).then_some(date)
 }
 
 fn trim(bytes: &[u8]) -> &[u8] {
@@ -578,7 +596,7 @@ fn parse_score(raw: &[u8]) -> Option<f64> {
     };
     let plain = |part: &[u8]| part.iter().all(u8::is_ascii_digit);
     let fast = !whole.is_empty()
-        && (fraction.len() > 0 || raw.len() == whole.len())
+        && (!fraction.is_empty() || raw.len() == whole.len())
         && whole.len() + fraction.len() <= 15
         && plain(whole)
         && plain(fraction);
@@ -607,7 +625,11 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn key_text(bytes: &[u8]) -> String {
-    if bytes.is_empty() { EMPTY_KEY.to_string() } else { text(bytes) }
+    if bytes.is_empty() {
+        EMPTY_KEY.to_string()
+    } else {
+        text(bytes)
+    }
 }
 
 #[cfg(test)]
@@ -616,11 +638,36 @@ mod tests {
 
     #[test]
     fn parses_numbers_like_the_standard_library() {
-        for raw in ["0", "1", "0.5", "0.667", "0.333", "1.000", " 0.25 ", "+1", "1e0", ".5", "5.", "x", "", "0.1234567890123456"] {
+        for raw in [
+            "0",
+            "1",
+            "0.5",
+            "0.667",
+            "0.333",
+            "1.000",
+            " 0.25 ",
+            "+1",
+            "1e0",
+            ".5",
+            "5.",
+            "x",
+            "",
+            "0.1234567890123456",
+        ] {
             let expected = raw.trim().parse::<f64>().ok();
             assert_eq!(parse_score(raw.as_bytes()), expected, "{raw:?}");
         }
-        for raw in ["0", "42", " 7 ", "+3", "-1", "1.5", "", "18446744073709551615", "18446744073709551616"] {
+        for raw in [
+            "0",
+            "42",
+            " 7 ",
+            "+3",
+            "-1",
+            "1.5",
+            "",
+            "18446744073709551615",
+            "18446744073709551616",
+        ] {
             let expected = raw.trim().parse::<u64>().ok();
             assert_eq!(parse_u64(raw.as_bytes()), expected, "{raw:?}");
         }
@@ -628,16 +675,40 @@ mod tests {
 
     #[test]
     fn unguards_like_the_log() {
-        for value in ["'=SUM(A1)", "'+1", "'-x", "'@y", "''=z", "'quoted", "plain", "", "'"] {
-            assert_eq!(unguard(value.as_bytes()), crate::log::unguard(value).as_bytes());
+        for value in [
+            "'=SUM(A1)",
+            "'+1",
+            "'-x",
+            "'@y",
+            "''=z",
+            "'quoted",
+            "plain",
+            "",
+            "'",
+        ] {
+            assert_eq!(
+                unguard(value.as_bytes()),
+                crate::log::unguard(value).as_bytes()
+            );
         }
     }
 
     #[test]
     fn finds_local_dates() {
-        assert_eq!(local_date(b"2026-11-27T23:59:00-05:00"), Some(&b"2026-11-27"[..]));
-        assert_eq!(local_date(b"2026-11-27 08:00:00Z"), Some(&b"2026-11-27"[..]));
-        for bad in [&b"2026-13-01T00:00:00Z"[..], b"2026-11-27", b"27/11/2026 10:00", b""] {
+        assert_eq!(
+            local_date(b"2026-11-27T23:59:00-05:00"),
+            Some(&b"2026-11-27"[..])
+        );
+        assert_eq!(
+            local_date(b"2026-11-27 08:00:00Z"),
+            Some(&b"2026-11-27"[..])
+        );
+        for bad in [
+            &b"2026-13-01T00:00:00Z"[..],
+            b"2026-11-27",
+            b"27/11/2026 10:00",
+            b"",
+        ] {
             assert_eq!(local_date(bad), None);
         }
     }

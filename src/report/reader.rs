@@ -91,7 +91,11 @@ pub fn read_file(
 }
 
 /// Reads a log from any reader on this thread (`name` names it in messages).
-pub fn read_sequential(input: impl Read, name: &str, mut aggregator: Aggregator) -> Result<FileResult> {
+pub fn read_sequential(
+    input: impl Read,
+    name: &str,
+    mut aggregator: Aggregator,
+) -> Result<FileResult> {
     let mut reader = csv_reader(input);
     let mut record = csv::ByteRecord::new();
     let mut warnings = Warnings::default();
@@ -208,8 +212,9 @@ fn read_parallel(
     };
     let mut header = csv_reader(&first[..=header_end]);
     let mut record = csv::ByteRecord::new();
+    let end = header_end as u64;
     if !header.read_byte_record(&mut record).unwrap_or(false)
-        || header.position().byte() != header_end as u64 + 1
+        || !(end..=end + 1).contains(&header.position().byte())
     {
         return Ok(None);
     }
@@ -261,24 +266,26 @@ fn read_parallel(
         drop(senders);
         handles
             .into_iter()
-            .map(|h| h.join().map_err(|_| anyhow::anyhow!("a reader thread failed")))
+            .map(|h| {
+                h.join()
+                    .map_err(|_| anyhow::anyhow!("a reader thread failed"))
+            })
             .collect()
     })?;
     if results.iter().any(|r| r.split_field) {
         return Ok(None);
     }
-    Ok(Some(combine(results, name)))
+    Ok(Some(combine(results, name, new)))
 }
 
-/// Reads until `data` holds a block's worth or the file ends; `true` at the end.
+/// Reads up to one block more into `data`; `true` when the file has ended.
 fn read_block(file: &mut File, data: &mut Vec<u8>, progress: &ProgressBar) -> io::Result<bool> {
     let start = data.len();
-    let want = start.max(BLOCK) + BLOCK.min(start.max(BLOCK));
-    data.resize(want.max(start + BLOCK), 0);
+    data.resize(start + BLOCK, 0);
     let got = fill(file, &mut data[start..])?;
     data.truncate(start + got);
     progress.inc(got as u64);
-    Ok(data.len() < want.max(start + BLOCK))
+    Ok(got < BLOCK)
 }
 
 /// Reads into `buf` until it is full or the input ends; the bytes read.
@@ -295,48 +302,59 @@ fn fill(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
-fn work(blocks: mpsc::Receiver<Block>, free: mpsc::Sender<Vec<u8>>, mut aggregator: Aggregator) -> WorkerResult {
-    let mut result = WorkerResult {
-        aggregator: Aggregator::new(super::GroupBy::Deck, &Default::default()),
-        warnings: Vec::new(),
-        warning_count: 0,
-        lines: Vec::new(),
-        split_field: false,
-    };
+fn work(
+    blocks: mpsc::Receiver<Block>,
+    free: mpsc::Sender<Vec<u8>>,
+    mut aggregator: Aggregator,
+) -> WorkerResult {
+    let mut warnings = Vec::new();
+    let mut warning_count = 0;
+    let mut lines = Vec::new();
+    let mut split_field = false;
     let mut record = csv::ByteRecord::new();
     for block in blocks {
         let mut reader = csv_reader(&block.data[..]);
+        let mut open_quote = false;
         loop {
             let line = reader.position().line();
             let message = match reader.read_byte_record(&mut record) {
                 Ok(false) => break,
-                Ok(true) => match aggregator.add_record(&record) {
-                    Ok(()) => continue,
-                    Err(message) => message,
-                },
+                Ok(true) => {
+                    // Only a quoted field can hold the line break that ends a block.
+                    open_quote = record
+                        .iter()
+                        .next_back()
+                        .is_some_and(|f| f.ends_with(b"\n"));
+                    match aggregator.add_record(&record) {
+                        Ok(()) => continue,
+                        Err(message) => message,
+                    }
+                }
                 Err(err) => {
                     aggregator.skip();
                     format!("unreadable row ({err})")
                 }
             };
-            result.warning_count += 1;
-            if result.warnings.len() < WARNINGS_SHOWN {
-                result.warnings.push((block.index, line, message));
+            warning_count += 1;
+            if warnings.len() < WARNINGS_SHOWN {
+                warnings.push((block.index, line, message));
             }
         }
-        if !block.last && record.iter().last().is_some_and(|f| f.ends_with(b"\n")) {
-            result.split_field = true;
-        }
-        result.lines.push((block.index, reader.position().line() - 1));
-        record.clear();
+        split_field |= open_quote && !block.last;
+        lines.push((block.index, reader.position().line() - 1));
         let _ = free.send(block.data);
     }
-    result.aggregator = aggregator;
-    result
+    WorkerResult {
+        aggregator,
+        warnings,
+        warning_count,
+        lines,
+        split_field,
+    }
 }
 
 /// Merges the workers' results and turns block lines into file lines.
-fn combine(results: Vec<WorkerResult>, name: &str) -> FileResult {
+fn combine(results: Vec<WorkerResult>, name: &str, new: &dyn Fn() -> Aggregator) -> FileResult {
     let blocks = results.iter().map(|r| r.lines.len()).sum();
     let mut breaks = vec![0u64; blocks];
     for &(index, lines) in results.iter().flat_map(|r| &r.lines) {
@@ -354,11 +372,16 @@ fn combine(results: Vec<WorkerResult>, name: &str) -> FileResult {
     let mut merged: Option<Aggregator> = None;
     for result in results {
         skipped += result.warning_count;
-        warnings.extend(result.warnings.into_iter().map(|(index, line, message)| Warning {
-            path: name.to_string(),
-            line: starts[index] + line - 1,
-            message: format!("{message}; row skipped"),
-        }));
+        warnings.extend(
+            result
+                .warnings
+                .into_iter()
+                .map(|(index, line, message)| Warning {
+                    path: name.to_string(),
+                    line: starts[index] + line - 1,
+                    message: format!("{message}; row skipped"),
+                }),
+        );
         match &mut merged {
             Some(all) => all.merge(result.aggregator),
             None => merged = Some(result.aggregator),
@@ -367,7 +390,7 @@ fn combine(results: Vec<WorkerResult>, name: &str) -> FileResult {
     warnings.sort_by_key(|w| w.line);
     warnings.truncate(WARNINGS_SHOWN);
     FileResult {
-        aggregator: merged.unwrap_or_else(|| Aggregator::new(super::GroupBy::Deck, &Default::default())),
+        aggregator: merged.unwrap_or_else(new),
         warnings,
         skipped,
     }

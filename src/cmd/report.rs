@@ -1,0 +1,141 @@
+//! `codedrill report [LOG]...`: accuracy and speed over one or more logs, grouped one way,
+//! in one of five formats.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+
+use crate::cli::GlobalArgs;
+use crate::log;
+use crate::report::progress::progress_bar;
+use crate::report::reader::{self, WARNINGS_SHOWN};
+use crate::report::{Aggregator, Filters, Format, GroupBy, Report};
+
+const EXAMPLES: &str = "\
+Examples:
+  codedrill report                          by deck, from the default log
+  codedrill report --by day --since 2026-11-01
+  codedrill report class-logs/ --by user    every *.csv in the folder
+  codedrill report --user ana --format html -o ana.html
+  codedrill report a.csv b.csv --format csv > summary.csv
+
+The global --user NAME keeps only that user's attempts (reports do not default to $USER).
+Dates are the local dates written in the log's timestamps; --since and --until include
+the days they name. Without --format, -o FILE picks the format from its extension
+(.csv .json .md .html .txt).";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Log files, or folders whose *.csv files are logs [default: the attempt log]
+    #[arg(value_name = "LOG")]
+    pub logs: Vec<PathBuf>,
+    /// What each row of the report is
+    #[arg(long, value_enum, default_value_t = GroupBy::Deck)]
+    pub by: GroupBy,
+    /// Only attempts on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<NaiveDate>,
+    /// Only attempts on or before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub until: Option<NaiveDate>,
+    /// Only attempts on this deck
+    #[arg(long, value_name = "NAME")]
+    pub deck: Option<String>,
+    /// Output format [default: table, or what -o's extension names]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the report to FILE instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// A `YYYY-MM-DD` date.
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|err| format!("{text:?} is not a date like 2026-11-27 ({err})"))
+}
+
+pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
+    if let (Some(since), Some(until)) = (args.since, args.until)
+        && since > until
+    {
+        bail!("--since {since} is after --until {until}: no day can match");
+    }
+    let filters = Filters {
+        since: args.since,
+        until: args.until,
+        user: global.user.clone(),
+        deck: args.deck.clone(),
+    };
+    let logs = if args.logs.is_empty() {
+        vec![log::resolve_log_path(global.log.as_deref())?]
+    } else {
+        args.logs.clone()
+    };
+    let report = make_report(&reader::expand_logs(&logs)?, args.by, &filters)?;
+    let format = args
+        .format
+        .or_else(|| args.output.as_deref().and_then(Format::from_extension))
+        .unwrap_or(Format::Table);
+    write_report(&report, format, args.output.as_ref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads every log and builds the report; warnings go to stderr as `FILE:LINE: message`.
+pub fn make_report(logs: &[PathBuf], by: GroupBy, filters: &Filters) -> Result<Report> {
+    let total = logs
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let progress = progress_bar(total);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let new = || Aggregator::new(by, filters);
+    let mut all = new();
+    for path in logs {
+        let result = reader::read_file(path, &new, threads, &progress)?;
+        progress.suspend(|| {
+            for warning in &result.warnings {
+                eprintln!("{warning}");
+            }
+            if result.skipped > WARNINGS_SHOWN as u64 {
+                eprintln!(
+                    "{}: {} rows skipped in all ({} shown)",
+                    path.display(),
+                    result.skipped,
+                    WARNINGS_SHOWN
+                );
+            }
+        });
+        all.merge(result.aggregator);
+    }
+    progress.finish_and_clear();
+    let names = logs.iter().map(|p| p.display().to_string()).collect();
+    Ok(all.finish(names))
+}
+
+fn write_report(report: &Report, format: Format, output: Option<&PathBuf>) -> Result<()> {
+    let exporter = format.exporter();
+    match output {
+        Some(path) => {
+            let file = File::create(path)
+                .with_context(|| format!("cannot write report to {}", path.display()))?;
+            let mut out = BufWriter::new(file);
+            exporter
+                .write(report, &mut out)
+                .and_then(|()| out.flush().map_err(Into::into))
+                .with_context(|| format!("cannot write report to {}", path.display()))
+        }
+        None => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            exporter.write(report, &mut out)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}

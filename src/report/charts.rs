@@ -1,0 +1,255 @@
+//! The HTML report's charts, drawn with plotters as SVG text to inline in the page.
+
+use anyhow::Result;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::aggregate::HISTOGRAM_BIN_MS;
+use super::table::shorten;
+use super::{DayPoint, Group};
+
+const WIDTH: u32 = 560;
+const HEIGHT: u32 = 300;
+const FONT: &str = "sans-serif";
+const DAILY: RGBColor = RGBColor(37, 99, 235);
+const AVERAGE: RGBColor = RGBColor(234, 88, 12);
+const BAR: RGBColor = RGBColor(13, 148, 136);
+/// Groups drawn in the accuracy-by-group chart at most.
+pub const MAX_BARS: usize = 30;
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// Draws into an SVG of the given size; the namespace attribute is dropped (inline SVG in
+/// HTML needs none) so the page names no URL at all.
+fn svg(size: (u32, u32), draw: impl FnOnce(&Area) -> Result<()>) -> Result<String> {
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
+        root.fill(&WHITE)?;
+        draw(&root)?;
+        root.present()?;
+    }
+    Ok(text.replacen(r#" xmlns="http://www.w3.org/2000/svg""#, "", 1))
+}
+
+/// The label of day `x` on a day axis: `MM-DD` at whole positions.
+fn day_label(days: &[DayPoint], x: f64) -> String {
+    let at = x.round();
+    if (x - at).abs() > 1e-6 || at < 0.0 {
+        return String::new();
+    }
+    days.get(at as usize)
+        .map(|d| d.day.get(5..).unwrap_or(&d.day).to_string())
+        .unwrap_or_default()
+}
+
+/// Daily values as points, and the 7-day figure as a line, over a day axis.
+fn over_time(
+    days: &[DayPoint],
+    caption: &str,
+    y_desc: &str,
+    y_max: f64,
+    daily: impl Fn(&DayPoint) -> f64,
+    average: impl Fn(&DayPoint) -> f64,
+) -> Result<String> {
+    svg((WIDTH, HEIGHT), |root| {
+        let n = days.len() as f64;
+        let mut chart = ChartBuilder::on(root)
+            .caption(caption, (FONT, 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(52)
+            .build_cartesian_2d(-0.5..n - 0.5, 0.0..y_max)?;
+        chart
+            .configure_mesh()
+            .x_labels(days.len().clamp(2, 8))
+            .x_label_formatter(&|x| day_label(days, *x))
+            .y_desc(y_desc)
+            .light_line_style(RGBColor(240, 240, 240))
+            .draw()?;
+        let points: Vec<(f64, f64)> = days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (i as f64, daily(d)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(points.iter().copied(), DAILY.mix(0.35)))?
+            .label("per day")
+            .legend(|(x, y)| Circle::new((x + 10, y), 4, DAILY.filled()));
+        chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, DAILY.filled())))?;
+        let averages = days.iter().enumerate().map(|(i, d)| (i as f64, average(d)));
+        chart
+            .draw_series(LineSeries::new(averages, AVERAGE.stroke_width(3)))?
+            .label("7-day average")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], AVERAGE.stroke_width(3)));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(200, 200, 200))
+            .label_font((FONT, 13))
+            .draw()?;
+        Ok(())
+    })
+}
+
+/// Accuracy (%) per day with its 7-day average.
+pub fn accuracy_over_time(days: &[DayPoint]) -> Result<String> {
+    over_time(
+        days,
+        "Accuracy per day",
+        "accuracy %",
+        100.0,
+        |d| d.accuracy * 100.0,
+        |d| d.accuracy_7d * 100.0,
+    )
+}
+
+/// Correct codes per hour per day with its 7-day average.
+pub fn speed_over_time(days: &[DayPoint]) -> Result<String> {
+    let top = days
+        .iter()
+        .map(|d| d.codes_per_hour.max(d.codes_per_hour_7d))
+        .fold(0.0, f64::max);
+    over_time(
+        days,
+        "Speed per day",
+        "correct codes per hour",
+        nice_ceiling(top.max(1.0) * 1.1),
+        |d| d.codes_per_hour,
+        |d| d.codes_per_hour_7d,
+    )
+}
+
+/// Horizontal bars of accuracy, one per group (the first [`MAX_BARS`] given).
+pub fn accuracy_by_group(groups: &[&Group]) -> Result<String> {
+    let labels: Vec<String> = groups.iter().map(|g| shorten(&g.key, 24)).collect();
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32;
+    let count = groups.len().max(1);
+    let height = 70 + 24 * count as u32;
+    svg((WIDTH, height), |root| {
+        let rows = count as f64;
+        let mut chart = ChartBuilder::on(root)
+            .caption("Accuracy by group", (FONT, 18))
+            .margin(12)
+            .x_label_area_size(30)
+            .y_label_area_size((longest * 7 + 16).min(200))
+            .build_cartesian_2d(0.0..100.0, -0.5..rows - 0.5)?;
+        // The first group on top.
+        let label_of = |y: f64| {
+            let at = y.round();
+            if (y - at).abs() > 1e-6 || at < 0.0 {
+                return String::new();
+            }
+            let index = count as i64 - 1 - at as i64;
+            usize::try_from(index)
+                .ok()
+                .and_then(|i| labels.get(i))
+                .cloned()
+                .unwrap_or_default()
+        };
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(count + 1)
+            .y_label_formatter(&|y| label_of(*y))
+            .x_label_formatter(&|x| format!("{x:.0}%"))
+            .light_line_style(RGBColor(240, 240, 240))
+            .draw()?;
+        let row_of = |i: usize| (count - 1 - i) as f64;
+        chart.draw_series(groups.iter().enumerate().map(|(i, g)| {
+            let y = row_of(i);
+            Rectangle::new(
+                [(0.0, y - 0.32), (g.metrics.accuracy * 100.0, y + 0.32)],
+                BAR.filled(),
+            )
+        }))?;
+        let style = TextStyle::from((FONT, 12).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+        chart.draw_series(groups.iter().enumerate().map(|(i, g)| {
+            let accuracy = g.metrics.accuracy * 100.0;
+            let x = if accuracy > 85.0 {
+                accuracy - 13.0
+            } else {
+                accuracy + 1.0
+            };
+            Text::new(format!("{accuracy:.0}%"), (x, row_of(i)), style.clone())
+        }))?;
+        Ok(())
+    })
+}
+
+/// The spread of answer times, from the report's 100 ms bins.
+pub fn answer_times(bins: &[u64]) -> Result<String> {
+    let total: u64 = bins.iter().sum();
+    // Up to the 99th percentile, so one slow answer does not squash the rest.
+    let mut seen = 0;
+    let p99_bin = bins
+        .iter()
+        .position(|&n| {
+            seen += n;
+            seen * 100 >= total * 99
+        })
+        .unwrap_or(0);
+    let upper_ms = ((p99_bin as u64 + 1) * HISTOGRAM_BIN_MS).max(1000);
+    let width_ms = [
+        100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000,
+    ]
+    .into_iter()
+    .find(|w| upper_ms.div_ceil(*w) <= 30)
+    .unwrap_or(60_000);
+    let bars = upper_ms.div_ceil(width_ms) as usize;
+    let mut counts = vec![0u64; bars];
+    for (bin, &n) in bins.iter().enumerate() {
+        let at = (bin as u64 * HISTOGRAM_BIN_MS / width_ms) as usize;
+        counts[at.min(bars - 1)] += n;
+    }
+    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let seconds = |ms: u64| ms as f64 / 1000.0;
+    svg((WIDTH, HEIGHT), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption("Answer times", (FONT, 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(52)
+            .build_cartesian_2d(0.0..seconds(bars as u64 * width_ms), 0.0..top * 1.1)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_desc("seconds per answer (slower ones in the last bar)")
+            .y_desc("answers")
+            .x_label_formatter(&|x| format!("{x}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .light_line_style(RGBColor(240, 240, 240))
+            .draw()?;
+        chart.draw_series(counts.iter().enumerate().map(|(i, &n)| {
+            let x0 = seconds(i as u64 * width_ms);
+            let x1 = seconds((i as u64 + 1) * width_ms);
+            let gap = (x1 - x0) * 0.08;
+            Rectangle::new([(x0 + gap, 0.0), (x1 - gap, n as f64)], DAILY.filled())
+        }))?;
+        Ok(())
+    })
+}
+
+/// The next 1, 2 or 5 times a power of ten at or above `value`.
+fn nice_ceiling(value: f64) -> f64 {
+    let power = 10f64.powf(value.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|&v| v >= value)
+        .unwrap_or(10.0 * power)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_axes_up_nicely() {
+        assert_eq!(nice_ceiling(0.7), 1.0);
+        assert_eq!(nice_ceiling(130.0), 200.0);
+        assert_eq!(nice_ceiling(500.0), 500.0);
+    }
+}

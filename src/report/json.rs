@@ -1,0 +1,18 @@
+//! The whole [`Report`] as pretty JSON: `overall`, `groups` (each with its `key`), then
+//! `weakest_items`, `progress`, `near_miss_kinds` and what the report was made from.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::{Exporter, Report};
+
+pub struct JsonExporter;
+
+impl Exporter for JsonExporter {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> Result<()> {
+        serde_json::to_writer_pretty(&mut *out, report)?;
+        writeln!(out)?;
+        Ok(())
+    }
+}
