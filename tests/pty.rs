@@ -91,3 +91,36 @@ fn escape_skips_and_time_limit_ends_an_item_mid_typing() {
     let elapsed: u64 = rows[1]["elapsed_ms"].parse().unwrap();
     assert!((1900..4000).contains(&elapsed), "{elapsed}");
 }
+
+#[test]
+fn exam_time_runs_out_while_an_answer_is_half_typed() {
+    let scratch = Scratch::new();
+    let script = format!(
+        "{} exam {} --order file --duration 2s --log {}; echo \"exit=$?\"; stty -a",
+        env!("CARGO_BIN_EXE_codedrill"),
+        fixture("decks/good.csv"),
+        scratch.log().display()
+    );
+    let mut command = std::process::Command::new("bash");
+    command.args(["--norc", "-c", &script]).env("USER", "tester");
+    let mut pty = spawn_command(command, Some(TIMEOUT_MS)).expect("spawn in pty");
+    pty.exp_string("Type 2 diabetes, no complications").unwrap();
+    pty.exp_string("2s").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    send(&mut pty, "E11.9\r");
+    pty.exp_string("Essential hypertension").unwrap();
+    send(&mut pty, "I1");
+    pty.exp_string("time is up").unwrap();
+    pty.exp_string("Exam result").unwrap();
+    pty.exp_string("FAIL (pass mark 70%)").unwrap();
+    pty.exp_string("exit=3").unwrap();
+    let settings = pty.exp_eof().unwrap();
+    assert_cooked(&settings);
+    let rows = log_rows(&scratch.log());
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["verdict"].as_str(), r["entered"].as_str()))
+        .collect();
+    assert_eq!(got, [("correct", "E11.9"), ("timed_out", "I1")]);
+    assert!(rows.iter().all(|r| r["mode"] == "exam"));
+}

@@ -15,6 +15,7 @@ use crate::generate::{self, GenerateSpec};
 use crate::log::{self, LogWriter};
 use crate::piped::PipedFrontend;
 use crate::render::{self, Palette};
+use crate::review::Pile;
 use crate::runner::{self, Context, Frontend, Plan};
 use crate::score::Scorer;
 use crate::session::{self, ItemResult, Mode, SessionInfo, Summary};
@@ -27,6 +28,8 @@ Examples:
   codedrill drill icd10cm-injury -n 10 --time-limit 30
   codedrill drill my-deck.csv --order file --log class.csv --user ana
   codedrill drill terminology --seed 42
+  codedrill drill icd10cm-injury --review        your past misses first
+  codedrill drill interview --mode transcribe    retype the codes: pure keying speed
   codedrill drill --generate icd10cm:E00-E89 -n 10   random endocrine codes
   echo E11.9 | codedrill drill -n 1 --seed 1    piped: one answer per line";
 
@@ -48,6 +51,10 @@ pub struct Args {
     /// as the prompt: icd10cm:E00-E89, icd10cm:E11, icd10pcs:0DT
     #[arg(long, value_name = "SYSTEM[:RANGE]", conflicts_with = "decks")]
     pub generate: Option<GenerateSpec>,
+    /// Your missed items from the log first (most missed, most recent); an item leaves the
+    /// review pile after two correct answers in a row
+    #[arg(long, conflicts_with = "generate")]
+    pub review: bool,
     /// Formatting counts: an ICD-10-CM code without its dot is a near miss (detail `format`)
     #[arg(long)]
     pub strict: bool,
@@ -82,26 +89,44 @@ pub enum DrillMode {
 pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
     let codes = CodeSets::load(global.codeset.as_deref())?;
     let count = args.count.unwrap_or(20);
+    let mode = match (args.mode, args.review) {
+        (DrillMode::Transcribe, _) => Mode::Transcribe,
+        (DrillMode::Recall, true) => Mode::Review,
+        (DrillMode::Recall, false) => Mode::Practice,
+    };
+    let info = session_info(global, mode);
+    let mut pile = None;
     let items = match &args.generate {
         Some(spec) => {
             let seed = args.session.seed.unwrap_or_else(Rng::clock_seed);
             generate::generate(&codes, spec, count, seed)?
         }
+        None if args.review => {
+            let all = load_items(&args.decks, &codes)?;
+            let log_path = log::resolve_log_path(global.log.as_deref())?;
+            let history = Pile::from_log(&log_path, &info.user)?;
+            let items = history.arrange(arrange(all.clone(), &args.session, None), count);
+            pile = Some((history, all));
+            items
+        }
         None => arrange(load_items(&args.decks, &codes)?, &args.session, Some(count)),
-    };
-    let mode = match args.mode {
-        DrillMode::Recall => Mode::Practice,
-        DrillMode::Transcribe => Mode::Transcribe,
     };
     let plan = Plan {
         items,
-        info: session_info(global, mode),
+        info,
         time_limit: args.session.time_limit,
         duration: None,
         feedback: true,
     };
     let outcome = run_plan(&plan, global, &codes, args.strict)?;
     print_summary(&outcome.summary, mode, &outcome.palette)?;
+    if let Some((mut history, all)) = pile {
+        for result in &outcome.results {
+            history.record(&plan.info.user, &result.attempt);
+        }
+        let left = history.count_in(&all);
+        writeln!(io::stdout(), "  {:<22} {left}", "still in review pile")?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

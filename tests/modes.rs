@@ -1,0 +1,177 @@
+//! Exam, review and transcription sessions, driven through piped input.
+
+mod common;
+
+use std::io::Write;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{Scratch, codedrill, fixture, log_rows};
+use predicates::prelude::*;
+
+fn exam(scratch: &Scratch, answers: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
+    codedrill()
+        .args(["exam", &fixture("decks/good.csv"), "--order", "file", "--log"])
+        .arg(scratch.log())
+        .args(extra)
+        .write_stdin(answers)
+        .assert()
+}
+
+#[test]
+fn exam_passes_with_exit_zero_and_logs_exam_rows_without_feedback() {
+    let scratch = Scratch::new();
+    exam(&scratch, "E11.9\nI10\nhepatitis\n0FT44ZZ\nS52.521D\n", &["--pass", "80"])
+        .code(0)
+        .stdout(predicate::str::contains("80.0% — PASS (pass mark 80%)"))
+        .stdout(predicate::str::contains("why:").count(1))
+        .stdout(predicate::str::contains("By code system"))
+        .stdout(predicate::str::is_match(r"icd10cm\s+2/3\s+correct").unwrap());
+    let rows = log_rows(&scratch.log());
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|r| r["mode"] == "exam"));
+}
+
+#[test]
+fn exam_fails_with_exit_three_and_lists_misses_with_answers() {
+    let scratch = Scratch::new();
+    exam(&scratch, "E11.9\nI11.9\n\n", &[])
+        .code(3)
+        .stdout(predicate::str::contains("20.0% — FAIL (pass mark 70%)"))
+        .stdout(predicate::str::contains("typed I11.9, answer I10"))
+        .stdout(predicate::str::contains("why: No heart or kidney involvement."))
+        .stdout(predicate::str::contains("2 not reached"));
+    assert_eq!(log_rows(&scratch.log()).len(), 3, "items not reached are not logged");
+}
+
+#[test]
+fn exam_ends_on_time_while_input_is_pending() {
+    let scratch = Scratch::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_codedrill"))
+        .args(["exam", &fixture("decks/good.csv"), "--order", "file", "--duration", "1.5s"])
+        .arg("--log")
+        .arg(scratch.log())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"E11.9\n").unwrap();
+    stdin.flush().unwrap();
+    // Keep stdin open well past the exam's end: the exam must not wait for it.
+    let output = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(8), "exam did not end on time");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    drop(stdin);
+    assert_eq!(output.code(), Some(3));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let rows = log_rows(&scratch.log());
+    let verdicts: Vec<&str> = rows.iter().map(|r| r["verdict"].as_str()).collect();
+    assert_eq!(verdicts, ["correct", "timed_out"]);
+}
+
+#[test]
+fn exam_writes_a_result_page() {
+    let scratch = Scratch::new();
+    let page = scratch.path("result.md");
+    exam(&scratch, "E11.9\nI10\n", &["-o", page.to_str().unwrap(), "--user", "ana"]).code(3);
+    let text = std::fs::read_to_string(&page).unwrap();
+    assert!(text.starts_with("# Exam result — ana"));
+    assert!(text.contains("| Endocrine | 1 | 1 | 100.0% |"));
+    let html = scratch.path("result.html");
+    exam(&scratch, "E11.9\n", &["-o", html.to_str().unwrap()]).code(3);
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.contains("<!DOCTYPE html>") && !text.contains("http"));
+    exam(&scratch, "", &["-o", scratch.path("x.pdf").to_str().unwrap()])
+        .code(1)
+        .stderr(predicate::str::contains("must end in .md or .html"));
+}
+
+fn review(scratch: &Scratch, answers: &str, count: &str) -> Vec<String> {
+    let before = if scratch.log().exists() {
+        log_rows(&scratch.log()).len()
+    } else {
+        0
+    };
+    codedrill()
+        .args(["drill", &fixture("decks/good.csv"), "--review", "--order", "file", "-n", count])
+        .arg("--log")
+        .arg(scratch.log())
+        .write_stdin(answers)
+        .assert()
+        .success();
+    log_rows(&scratch.log())[before..]
+        .iter()
+        .map(|r| {
+            assert_eq!(r["mode"], "review");
+            format!("{}:{}", r["item"], r["verdict"])
+        })
+        .collect()
+}
+
+#[test]
+fn review_draws_misses_first_until_answered_twice_in_a_row() {
+    let scratch = Scratch::new();
+    codedrill()
+        .args(["drill", &fixture("decks/good.csv"), "--order", "file", "--log"])
+        .arg(scratch.log())
+        .write_stdin("E11.9\nI11.9\nhepatitis\n\nS52.521A\n")
+        .assert()
+        .success();
+    codedrill()
+        .args(["drill", &fixture("decks/good.csv"), "--order", "file", "-n", "4", "--log"])
+        .arg(scratch.log())
+        .write_stdin("E11.9\nI10\nhepatits\n0FT44ZZ\n")
+        .assert()
+        .success();
+    // Pile: g2 (missed first), g4 (skipped, then right once), g3 (missed last): one miss
+    // each, so the most recent miss comes first.
+    let first = review(&scratch, "hepatitis\n0FT44ZZ\nI11.9\n", "3");
+    assert_eq!(first, ["g3:correct", "g4:correct", "g2:incorrect"]);
+    // g4 has left (two right in a row); g2 now has two misses, so it leads; g1 fills up.
+    let second = review(&scratch, "I10\nhepatits\nE11.9\n", "3");
+    assert_eq!(second, ["g2:correct", "g3:near_miss", "g1:correct"]);
+    // Both have two misses; g3's is the more recent.
+    let third = review(&scratch, "hepatitis\nI10\n", "2");
+    assert_eq!(third, ["g3:correct", "g2:correct"]);
+    codedrill()
+        .args(["drill", &fixture("decks/good.csv"), "--review", "--order", "file", "-n", "1", "--log"])
+        .arg(scratch.log())
+        .write_stdin("hepatitis\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"still in review pile\s+0\n").unwrap());
+}
+
+#[test]
+fn transcription_reports_gross_and_net_keystrokes() {
+    let scratch = Scratch::new();
+    codedrill()
+        .args(["drill", &fixture("decks/good.csv"), "--mode", "transcribe", "--order", "file", "-n", "3"])
+        .arg("--log")
+        .arg(scratch.log())
+        .write_stdin("E11.9\nI1O\nhepatitis\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[1/3] (Endocrine) E11.9"))
+        .stdout(predicate::str::contains("gross keystrokes/hour"))
+        .stdout(predicate::str::contains("net keystrokes/hour"));
+    let rows = log_rows(&scratch.log());
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r["mode"].as_str(), r["prompt"].as_str(), r["verdict"].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("transcribe", "E11.9", "correct"),
+            ("transcribe", "I10", "incorrect"),
+            ("transcribe", "hepatitis", "correct"),
+        ]
+    );
+}
