@@ -77,6 +77,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Practice session: a description is shown, you type the code
     Drill(cmd::drill::Args),
+    /// Exam or interview simulation: no feedback until the end, total time limit, pass mark
+    Exam(cmd::exam::Args),
     /// Validate decks: every problem as FILE:LINE: message, exit 1 if any
     Check(cmd::check::Args),
     /// Look codes up in the embedded ICD-10-CM and ICD-10-PCS code sets

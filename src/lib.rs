@@ -13,6 +13,7 @@ pub mod log;
 pub mod metrics;
 pub mod piped;
 pub mod render;
+pub mod review;
 pub mod report;
 pub mod runner;
 pub mod score;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let global = &cli.global;
     match &cli.command {
         Command::Drill(args) => cmd::drill::run(args, global),
+        Command::Exam(args) => cmd::exam::run(args, global),
         Command::Check(args) => cmd::check::run(args, global),
         Command::Lookup(args) => cmd::lookup::run(args, global),
         Command::Report(args) => cmd::report::run(args, global),

@@ -4,5 +4,6 @@ pub mod check;
 pub mod completions;
 pub mod decks;
 pub mod drill;
+pub mod exam;
 pub mod lookup;
 pub mod report;
