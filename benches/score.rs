@@ -1,1 +1,49 @@
-fn main() {}
+//! Scoring, deck loading and code-set look-ups (criterion).
+
+use std::hint::black_box;
+
+use codedrill::codes::{CodeSets, System, nearby};
+use codedrill::deck;
+use codedrill::score::{AnswerKey, Scorer};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn scoring(c: &mut Criterion) {
+    let sets = CodeSets::embedded();
+    let scorer = Scorer::new(Some(&sets), false);
+    let key = AnswerKey::new(System::Icd10cm, "E11.9", "");
+    // Warm the chunk the look-ups use, as a session does after its first item.
+    let _ = scorer.score(&key, "E11.8");
+    let mut group = c.benchmark_group("score");
+    group.bench_function("correct", |b| b.iter(|| scorer.score(&key, black_box("e11.9"))));
+    group.bench_function("near_miss", |b| b.iter(|| scorer.score(&key, black_box("E11.8"))));
+    group.bench_function("invalid", |b| b.iter(|| scorer.score(&key, black_box("E11.99"))));
+    let several = AnswerKey::new(System::Icd10cm, "E11.22;N18.30;I12.9", "");
+    group.bench_function("three_codes_out_of_order", |b| {
+        b.iter(|| scorer.score(&several, black_box("N18.30 E11.22 I12.9")))
+    });
+    group.finish();
+}
+
+fn decks(c: &mut Criterion) {
+    let sets = CodeSets::embedded();
+    c.bench_function("load_embedded_deck_checked", |b| {
+        b.iter(|| deck::load_deck(black_box(deck::DEFAULT_DECK), Some(&sets)))
+    });
+}
+
+fn code_sets(c: &mut Criterion) {
+    c.bench_function("codeset_first_lookup_cold", |b| {
+        b.iter(|| CodeSets::embedded().get(System::Icd10cm, black_box("E119")))
+    });
+    let sets = CodeSets::embedded();
+    let _ = sets.icd10cm.all();
+    c.bench_function("suggest_nearest_icd10cm", |b| {
+        b.iter(|| nearby::suggest(&sets.icd10cm, black_box("E1199"), 3))
+    });
+    c.bench_function("suggest_nearest_injury", |b| {
+        b.iter(|| nearby::suggest(&sets.icd10cm, black_box("S52521Z"), 3))
+    });
+}
+
+criterion_group!(benches, scoring, decks, code_sets);
+criterion_main!(benches);

