@@ -14,9 +14,10 @@ use crate::cli::GlobalArgs;
 use crate::cmd::drill::{self, SessionArgs};
 use crate::codes::CodeSets;
 use crate::render::Palette;
+use crate::report::{Aggregator, Filters, Format as ReportFormat, GroupBy};
 use crate::runner::Plan;
 use crate::score::Verdict;
-use crate::session::{ItemResult, Mode};
+use crate::session::{ItemResult, Mode, SessionInfo};
 
 const EXAM_EXAMPLES: &str = "\
 Examples:
@@ -74,9 +75,18 @@ pub struct ExamResult {
 }
 
 impl ExamResult {
-    pub fn new(results: Vec<ItemResult>, planned: usize, pass_mark: f64, duration: Option<Duration>) -> ExamResult {
+    pub fn new(
+        results: Vec<ItemResult>,
+        planned: usize,
+        pass_mark: f64,
+        duration: Option<Duration>,
+    ) -> ExamResult {
         let score_sum: f64 = results.iter().map(|r| r.outcome.score).sum();
-        let percent = if planned == 0 { 0.0 } else { 100.0 * score_sum / planned as f64 };
+        let percent = if planned == 0 {
+            0.0
+        } else {
+            100.0 * score_sum / planned as f64
+        };
         ExamResult {
             planned,
             score_sum,
@@ -109,10 +119,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
     write!(out, "{}", render_text(&exam, &finished.palette))?;
     out.flush()?;
     if let Some(path) = &args.output {
-        let page = match page_kind(path)? {
-            PageKind::Markdown => render_markdown(&exam, &plan.info.user),
-            PageKind::Html => render_html(&exam, &plan.info.user),
-        };
+        let page = result_page(&exam, &plan.info, page_kind(path)?)?;
         std::fs::write(path, page).with_context(|| format!("cannot write {}", path.display()))?;
         writeln!(out, "Result page written to {}", path.display())?;
     }
@@ -144,7 +151,10 @@ fn page_kind(path: &std::path::Path) -> Result<PageKind> {
 }
 
 /// Per-group tallies for the breakdown: (items, correct, summed score).
-fn breakdown(results: &[ItemResult], key: impl Fn(&ItemResult) -> String) -> BTreeMap<String, (usize, usize, f64)> {
+fn breakdown(
+    results: &[ItemResult],
+    key: impl Fn(&ItemResult) -> String,
+) -> BTreeMap<String, (usize, usize, f64)> {
     let mut groups: BTreeMap<String, (usize, usize, f64)> = BTreeMap::new();
     for result in results {
         let entry = groups.entry(key(result)).or_default();
@@ -201,7 +211,11 @@ fn answered_line(exam: &ExamResult) -> String {
 pub fn render_text(exam: &ExamResult, palette: &Palette) -> String {
     let mut text = String::new();
     let verdict = headline(exam);
-    let verdict = if exam.passed { palette.green(&verdict) } else { palette.red(&verdict) };
+    let verdict = if exam.passed {
+        palette.green(&verdict)
+    } else {
+        palette.red(&verdict)
+    };
     let _ = writeln!(text, "\n{}", palette.bold("Exam result"));
     let _ = writeln!(text, "  {verdict}");
     let _ = writeln!(text, "  {}", answered_line(exam));
@@ -225,20 +239,58 @@ pub fn render_text(exam: &ExamResult, palette: &Palette) -> String {
             any = true;
         }
         let a = &miss.attempt;
-        let typed = if a.entered.is_empty() { "—" } else { &a.entered };
+        let typed = if a.entered.is_empty() {
+            "—"
+        } else {
+            &a.entered
+        };
         let _ = writeln!(
             text,
             "  {} [{}] {}\n    typed {typed}, answer {}",
-            a.item,
-            a.verdict,
-            miss.item.prompt,
-            a.expected
+            a.item, a.verdict, miss.item.prompt, a.expected
         );
         if !miss.item.rationale.is_empty() {
             let _ = writeln!(text, "    why: {}", miss.item.rationale);
         }
     }
     text
+}
+
+/// The result page: the exam's own section (verdict, breakdown, misses) with the report of
+/// its attempts by category, made by the same renderers as `codedrill report`.
+fn result_page(exam: &ExamResult, info: &SessionInfo, kind: PageKind) -> Result<String> {
+    let mut aggregator = Aggregator::new(GroupBy::Category, &Filters::default());
+    for result in &exam.results {
+        let line = result.attempt.to_csv_line();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes());
+        let mut record = csv::ByteRecord::new();
+        if reader.read_byte_record(&mut record)? {
+            let _ = aggregator.add_record(&record);
+        }
+    }
+    let report = aggregator.finish(vec![format!("exam session {}", info.session)]);
+    let format = match kind {
+        PageKind::Markdown => ReportFormat::Markdown,
+        PageKind::Html => ReportFormat::Html,
+    };
+    let mut rendered = Vec::new();
+    format.exporter().write(&report, &mut rendered)?;
+    let rendered = String::from_utf8_lossy(&rendered).into_owned();
+    Ok(match kind {
+        PageKind::Markdown => format!("{}\n---\n\n{rendered}", render_markdown(exam, &info.user)),
+        PageKind::Html => {
+            let section = render_html_section(exam, &info.user);
+            match rendered
+                .find("<body")
+                .and_then(|at| rendered[at..].find('>').map(|end| at + end + 1))
+            {
+                Some(at) => format!("{}\n{section}{}", &rendered[..at], &rendered[at..]),
+                None => format!("{section}{rendered}"),
+            }
+        }
+    })
 }
 
 /// The result page in Markdown.
@@ -248,14 +300,18 @@ pub fn render_markdown(exam: &ExamResult, user: &str) -> String {
     let _ = writeln!(md, "**{}**\n", headline(exam));
     let _ = writeln!(md, "{}.", answered_line(exam));
     if let Some(duration) = exam.duration {
-        let _ = writeln!(md, "Time allowed: {} minutes.", (duration.as_secs_f64() / 60.0).round());
+        let _ = writeln!(
+            md,
+            "Time allowed: {} minutes.",
+            (duration.as_secs_f64() / 60.0).round()
+        );
     }
-    for (title, groups) in [
-        ("By category", breakdown(&exam.results, category_of)),
-        ("By code system", breakdown(&exam.results, system_of)),
-    ] {
-        let _ = writeln!(md, "\n## {title}\n\n| group | items | correct | score |\n|---|---:|---:|---:|");
-        for (name, (items, correct, score)) in groups {
+    {
+        let _ = writeln!(
+            md,
+            "\n## By code system\n\n| system | items | correct | score |\n|---|---:|---:|---:|"
+        );
+        for (name, (items, correct, score)) in breakdown(&exam.results, system_of) {
             let _ = writeln!(
                 md,
                 "| {} | {items} | {correct} | {:.1}% |",
@@ -287,7 +343,9 @@ pub fn render_markdown(exam: &ExamResult, user: &str) -> String {
 }
 
 fn escape_md(text: &str) -> String {
-    text.replace('|', "\\|").replace('*', "\\*").replace('_', "\\_")
+    text.replace('|', "\\|")
+        .replace('*', "\\*")
+        .replace('_', "\\_")
 }
 
 fn escape_html(text: &str) -> String {
@@ -297,36 +355,30 @@ fn escape_html(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The result page in HTML: one self-contained file.
-pub fn render_html(exam: &ExamResult, user: &str) -> String {
+/// The exam's own section of the HTML page.
+fn render_html_section(exam: &ExamResult, user: &str) -> String {
     let mut body = String::new();
     let colour = if exam.passed { "#1a7f37" } else { "#cf222e" };
     let _ = writeln!(
         body,
-        "<h1>Exam result — {}</h1>\n<p class=\"verdict\" style=\"color:{colour}\">{}</p>\n<p>{}.</p>",
+        "<section class=\"exam\"><h1>Exam result — {}</h1>\n<p style=\"color:{colour};font-size:1.6em;font-weight:bold\">{}</p>\n<p>{}.</p>",
         escape_html(user),
         escape_html(&headline(exam)),
         escape_html(&answered_line(exam))
     );
-    for (title, groups) in [
-        ("By category", breakdown(&exam.results, category_of)),
-        ("By code system", breakdown(&exam.results, system_of)),
-    ] {
+    let _ = writeln!(
+        body,
+        "<h2>By code system</h2>\n<table><tr><th>system</th><th>items</th><th>correct</th><th>score</th></tr>"
+    );
+    for (name, (items, correct, score)) in breakdown(&exam.results, system_of) {
         let _ = writeln!(
             body,
-            "<h2>{title}</h2>\n<table><tr><th>group</th><th>items</th><th>correct</th><th>score</th></tr>"
+            "<tr><td>{}</td><td>{items}</td><td>{correct}</td><td>{:.1}%</td></tr>",
+            escape_html(&name),
+            100.0 * score / items.max(1) as f64
         );
-        for (name, (items, correct, score)) in groups {
-            let _ = writeln!(
-                body,
-                "<tr><td>{}</td><td>{items}</td><td>{correct}</td><td>{:.1}%</td></tr>",
-                escape_html(&name),
-                100.0 * score / items.max(1) as f64
-            );
-        }
-        body.push_str("</table>\n");
     }
-    body.push_str("<h2>Misses</h2>\n<ul>\n");
+    body.push_str("</table>\n<h2>Misses</h2>\n<ul>\n");
     for miss in misses(exam) {
         let a = &miss.attempt;
         let _ = writeln!(
@@ -340,11 +392,8 @@ pub fn render_html(exam: &ExamResult, user: &str) -> String {
             escape_html(&miss.item.rationale)
         );
     }
-    body.push_str("</ul>\n");
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Exam result — {}</title>\n<style>body{{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}.verdict{{font-size:1.6em;font-weight:bold}}</style></head>\n<body>\n{body}</body></html>\n",
-        escape_html(user)
-    )
+    body.push_str("</ul></section>\n");
+    body
 }
 
 #[cfg(test)]
