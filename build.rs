@@ -17,7 +17,11 @@ fn main() {
     embed_decks(&mut generated);
     embed_codeset(&mut generated, &out, "ICD10CM", "codesets/icd10cm.tsv", 1);
     embed_codeset(&mut generated, &out, "ICD10PCS", "codesets/icd10pcs.tsv", 2);
-    embed_text(&mut generated, "ICD10CM_CHAPTERS", "codesets/icd10cm-chapters.tsv");
+    embed_text(
+        &mut generated,
+        "ICD10CM_CHAPTERS",
+        "codesets/icd10cm-chapters.tsv",
+    );
     embed_text(
         &mut generated,
         "ICD10PCS_BODY_SYSTEMS",
@@ -43,10 +47,16 @@ fn embed_decks(generated: &mut String) {
         })
         .collect();
     decks.sort();
-    generated.push_str("/// Shipped decks: (name, CSV text).\npub static DECKS: &[(&str, &str)] = &[\n");
+    generated
+        .push_str("/// Shipped decks: (name, CSV text).\npub static DECKS: &[(&str, &str)] = &[\n");
     for (name, path) in &decks {
         println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(generated, "    ({name:?}, include_str!({:?})),", path.display()).unwrap();
+        writeln!(
+            generated,
+            "    ({name:?}, include_str!({:?})),",
+            path.display()
+        )
+        .unwrap();
     }
     generated.push_str("];\n");
 }
@@ -73,7 +83,12 @@ fn embed_codeset(generated: &mut String, out: &Path, name: &str, relative: &str,
     for (key, chunk) in &chunks {
         let file = out.join(format!("{}-{key}.lz4", name.to_lowercase()));
         fs::write(&file, lz4_flex::compress_prepend_size(chunk.as_bytes())).expect("write chunk");
-        writeln!(generated, "    ({key:?}, include_bytes!({:?})),", file.display()).unwrap();
+        writeln!(
+            generated,
+            "    ({key:?}, include_bytes!({:?})),",
+            file.display()
+        )
+        .unwrap();
     }
     generated.push_str("];\n");
 }

@@ -36,7 +36,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 fn positive(seconds: f64) -> Option<Duration> {
-    (seconds.is_finite() && seconds > 0.0 && seconds < 1e9).then(|| Duration::from_secs_f64(seconds))
+    (seconds.is_finite() && seconds > 0.0 && seconds < 1e9)
+        .then(|| Duration::from_secs_f64(seconds))
 }
 
 #[cfg(test)]
@@ -60,7 +61,11 @@ mod tests {
             ("", None),
         ];
         for (text, want) in cases {
-            assert_eq!(parse_duration(text).ok().map(|d| d.as_secs_f64()), want, "{text}");
+            assert_eq!(
+                parse_duration(text).ok().map(|d| d.as_secs_f64()),
+                want,
+                "{text}"
+            );
         }
     }
 }

@@ -63,7 +63,12 @@ impl GenerateSpec {
 }
 
 /// Draws `count` distinct billable codes of the range as drill items.
-pub fn generate(sets: &CodeSets, spec: &GenerateSpec, count: usize, seed: u64) -> Result<Vec<Item>> {
+pub fn generate(
+    sets: &CodeSets,
+    spec: &GenerateSpec,
+    count: usize,
+    seed: u64,
+) -> Result<Vec<Item>> {
     let Some(set) = sets.set(spec.system) else {
         bail!("no code set for {}", spec.system.name());
     };
@@ -71,7 +76,9 @@ pub fn generate(sets: &CodeSets, spec: &GenerateSpec, count: usize, seed: u64) -
     let mut pool: Vec<(String, String)> = Vec::new();
     set.for_each_line(|line| {
         let mut fields = line.splitn(3, '\t');
-        let (Some(code), Some(status), Some(description)) = (fields.next(), fields.next(), fields.next()) else {
+        let (Some(code), Some(status), Some(description)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
             return;
         };
         if status == Status::Billable.name() && code.starts_with(start) && spec.contains(code) {
@@ -79,7 +86,10 @@ pub fn generate(sets: &CodeSets, spec: &GenerateSpec, count: usize, seed: u64) -
         }
     });
     if pool.is_empty() {
-        bail!("--generate {}: no billable code in that range", spec.label());
+        bail!(
+            "--generate {}: no billable code in that range",
+            spec.label()
+        );
     }
     let mut rng = Rng::new(seed);
     rng.shuffle(&mut pool);
@@ -129,7 +139,13 @@ mod tests {
         assert_eq!(pcs.system, System::Icd10pcs);
         let whole: GenerateSpec = "icd10cm".parse().unwrap();
         assert!(whole.contains("Z0000"));
-        for bad in ["cpt:99213", "icd10cm:E89-E00", "icd10cm:E0-E89", "icd9:250", "icd10cm:E1$"] {
+        for bad in [
+            "cpt:99213",
+            "icd10cm:E89-E00",
+            "icd10cm:E0-E89",
+            "icd9:250",
+            "icd10cm:E1$",
+        ] {
             assert!(bad.parse::<GenerateSpec>().is_err(), "{bad}");
         }
     }

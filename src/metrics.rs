@@ -134,7 +134,10 @@ mod tests {
     #[test]
     fn zero_time_and_no_attempts_do_not_divide_by_zero() {
         let empty = Accumulator::default().metrics();
-        assert_eq!((empty.accuracy, empty.kph, empty.median_ms), (0.0, 0.0, 0.0));
+        assert_eq!(
+            (empty.accuracy, empty.kph, empty.median_ms),
+            (0.0, 0.0, 0.0)
+        );
         let mut acc = Accumulator::default();
         acc.add("correct", 1.0, 0, 3);
         let m = acc.metrics();

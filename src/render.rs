@@ -56,7 +56,11 @@ impl Palette {
 pub fn describe(system: System, code: &str, codes: Option<&CodeSets>) -> String {
     let normal = codes::normalize(system, code);
     match codes.and_then(|sets| sets.get(system, &normal)) {
-        Some(entry) => format!("{} — {}", codes::display_code(system, &normal), entry.description),
+        Some(entry) => format!(
+            "{} — {}",
+            codes::display_code(system, &normal),
+            entry.description
+        ),
         None => code.trim().to_string(),
     }
 }
@@ -84,12 +88,19 @@ pub fn feedback(result: &ItemResult, codes: Option<&CodeSets>, palette: &Palette
         headline.push_str(&format!(" ({}: {})", detail.name(), detail.explain()));
     }
     if result.outcome.verdict == Verdict::Partial {
-        headline.push_str(&format!(" — score {}", crate::log::format_score(result.outcome.score)));
+        headline.push_str(&format!(
+            " — score {}",
+            crate::log::format_score(result.outcome.score)
+        ));
     }
     let _ = writeln!(
         text,
         "{headline}   {}",
-        palette.dim(&format!("{:.1} s, {} keys", a.elapsed_ms as f64 / 1000.0, a.keystrokes))
+        palette.dim(&format!(
+            "{:.1} s, {} keys",
+            a.elapsed_ms as f64 / 1000.0,
+            a.keystrokes
+        ))
     );
     if result.outcome.verdict != Verdict::Correct && !a.entered.trim().is_empty() {
         let typed: Vec<String> = codes::split_codes(item.system, &a.entered)
@@ -98,12 +109,19 @@ pub fn feedback(result: &ItemResult, codes: Option<&CodeSets>, palette: &Palette
             .collect();
         let _ = writeln!(text, "  you typed {}", typed.join("; "));
     }
-    for (index, line) in describe_answer(item.system, &item.answer, codes).iter().enumerate() {
+    for (index, line) in describe_answer(item.system, &item.answer, codes)
+        .iter()
+        .enumerate()
+    {
         let label = if index == 0 { "answer   " } else { "         " };
         let _ = writeln!(text, "  {label} {}", palette.bold(line));
     }
     if !item.accept.is_empty() {
-        let _ = writeln!(text, "  also accepted: {}", item.accept.replace('|', " or "));
+        let _ = writeln!(
+            text,
+            "  also accepted: {}",
+            item.accept.replace('|', " or ")
+        );
     }
     if !item.rationale.is_empty() {
         let _ = writeln!(text, "  why: {}", item.rationale);
@@ -137,13 +155,30 @@ pub fn summary(summary: &Summary, mode: Mode, palette: &Palette) -> String {
     row(
         &mut text,
         "score",
-        format!("{} / {} ({:.1}%)", crate::log::format_score(summary.score_sum), summary.items, m.score * 100.0),
+        format!(
+            "{} / {} ({:.1}%)",
+            crate::log::format_score(summary.score_sum),
+            summary.items,
+            m.score * 100.0
+        ),
     );
-    row(&mut text, "median per item", format!("{:.1} s", m.median_ms / 1000.0));
-    row(&mut text, "codes per hour", format!("{:.0}", m.codes_per_hour));
+    row(
+        &mut text,
+        "median per item",
+        format!("{:.1} s", m.median_ms / 1000.0),
+    );
+    row(
+        &mut text,
+        "codes per hour",
+        format!("{:.0}", m.codes_per_hour),
+    );
     if mode == Mode::Transcribe {
         row(&mut text, "gross keystrokes/hour", format!("{:.0}", m.kph));
-        row(&mut text, "net keystrokes/hour", format!("{:.0}", summary.net_kph));
+        row(
+            &mut text,
+            "net keystrokes/hour",
+            format!("{:.0}", summary.net_kph),
+        );
     } else {
         row(&mut text, "keystrokes per hour", format!("{:.0}", m.kph));
     }
@@ -159,21 +194,26 @@ pub fn summary(summary: &Summary, mode: Mode, palette: &Palette) -> String {
         row(
             &mut text,
             "answers cut",
-            format!("{} (longer than {} characters)", summary.truncated, crate::session::ENTERED_CAP),
+            format!(
+                "{} (longer than {} characters)",
+                summary.truncated,
+                crate::session::ENTERED_CAP
+            ),
         );
     }
     if !summary.misses.is_empty() {
         let _ = writeln!(text, "\n{}", palette.bold("Misses"));
         for miss in &summary.misses {
             let a = &miss.attempt;
-            let entered = if a.entered.is_empty() { "—" } else { a.entered.as_str() };
+            let entered = if a.entered.is_empty() {
+                "—"
+            } else {
+                a.entered.as_str()
+            };
             let _ = writeln!(
                 text,
                 "  {:<10} {:<12} typed {:<14} answer {}",
-                a.item,
-                a.verdict,
-                entered,
-                a.expected
+                a.item, a.verdict, entered, a.expected
             );
         }
     }

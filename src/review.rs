@@ -82,7 +82,10 @@ impl Pile {
             items.into_iter().partition(|item| self.contains(item));
         due.sort_by_key(|item| {
             let history = &self.items[&(item.deck.clone(), item.id.clone())];
-            (std::cmp::Reverse(history.misses), std::cmp::Reverse(history.last_miss))
+            (
+                std::cmp::Reverse(history.misses),
+                std::cmp::Reverse(history.last_miss),
+            )
         });
         due.into_iter().chain(rest).take(count).collect()
     }

@@ -93,12 +93,17 @@ pub fn run_session(
         };
         let answer = frontend.ask(&question, ctx.clock)?;
         let timestamp = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false);
-        let Some(result) = session::conclude(&plan.info, &ctx.scorer, item, &answer, timestamp) else {
+        let Some(result) = session::conclude(&plan.info, &ctx.scorer, item, &answer, timestamp)
+        else {
             break;
         };
         log.append(&result.attempt)?;
         if plan.feedback {
-            write!(out, "{}", render::feedback(&result, ctx.codes, &ctx.palette))?;
+            write!(
+                out,
+                "{}",
+                render::feedback(&result, ctx.codes, &ctx.palette)
+            )?;
             out.flush()?;
         }
         let time_is_up = answer.ending == Ending::TimedOut

@@ -153,7 +153,11 @@ impl Outcome {
 
     /// An outcome without detail, scored 1 when correct and 0 otherwise.
     pub fn plain(verdict: Verdict) -> Outcome {
-        let score = if verdict == Verdict::Correct { 1.0 } else { 0.0 };
+        let score = if verdict == Verdict::Correct {
+            1.0
+        } else {
+            0.0
+        };
         Outcome::new(verdict, None, score)
     }
 
@@ -258,7 +262,11 @@ impl<'a> Scorer<'a> {
             .alternatives
             .iter()
             .map(|expected| self.score_against(key.system, expected, &raw, &normalised))
-            .max_by(|a, b| a.rank().partial_cmp(&b.rank()).unwrap_or(std::cmp::Ordering::Equal))
+            .max_by(|a, b| {
+                a.rank()
+                    .partial_cmp(&b.rank())
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
             .unwrap_or_else(|| Outcome::plain(Verdict::Incorrect));
         self.apply_strict(key.system, &raw, best)
     }
@@ -266,7 +274,10 @@ impl<'a> Scorer<'a> {
     /// Under `--strict`, a right ICD-10-CM code in the wrong layout is a near miss.
     fn apply_strict(&self, system: System, raw: &[String], outcome: Outcome) -> Outcome {
         let misplaced = raw.iter().any(|code| !codes::icd10cm_dot_placed(code));
-        if self.strict && system == System::Icd10cm && outcome.verdict == Verdict::Correct && misplaced
+        if self.strict
+            && system == System::Icd10cm
+            && outcome.verdict == Verdict::Correct
+            && misplaced
         {
             Outcome::near(Detail::Format)
         } else {
@@ -354,7 +365,10 @@ impl<'a> Scorer<'a> {
                 return Outcome::near(detail);
             }
         }
-        let known = self.codes.and_then(|sets| sets.set(system)).filter(|set| !set.is_empty());
+        let known = self
+            .codes
+            .and_then(|sets| sets.set(system))
+            .filter(|set| !set.is_empty());
         if let Some(set) = known {
             match set.get(got).map(|entry| entry.status) {
                 None => return Outcome::plain(Verdict::Invalid),
@@ -391,7 +405,9 @@ fn icd10cm_extension_slip(want: &str, got: &str) -> Option<Detail> {
                 .collect()
         };
         let same_but_x = g.len() == w.len()
-            && w.iter().zip(g).all(|(a, b)| a == b || *a == b'X' || *b == b'X');
+            && w.iter()
+                .zip(g)
+                .all(|(a, b)| a == b || *a == b'X' || *b == b'X');
         if strip(want) == strip(got) || same_but_x {
             return Some(Detail::Placeholder);
         }
@@ -493,14 +509,56 @@ mod tests {
                 (Icd10cm, "E11.9", "", "I10", Incorrect, None),
                 (Icd10cm, "E11.9", "", "E1.19", Invalid, None),
                 (Icd10cm, "E11.9", "", "hello", Invalid, None),
-                (Icd10cm, "S52.521A", "", "S52.521D", NearMiss, Some(SeventhCharacter)),
-                (Icd10cm, "S52.521A", "", "S52.521", NearMiss, Some(SeventhCharacter)),
-                (Icd10cm, "T36.0X1A", "", "T36.01A", NearMiss, Some(Placeholder)),
-                (Icd10cm, "T36.0X1A", "", "T36.001A", NearMiss, Some(Placeholder)),
-                (Icd10cm, "S00.00XA", "", "S00.00A", NearMiss, Some(Placeholder)),
+                (
+                    Icd10cm,
+                    "S52.521A",
+                    "",
+                    "S52.521D",
+                    NearMiss,
+                    Some(SeventhCharacter),
+                ),
+                (
+                    Icd10cm,
+                    "S52.521A",
+                    "",
+                    "S52.521",
+                    NearMiss,
+                    Some(SeventhCharacter),
+                ),
+                (
+                    Icd10cm,
+                    "T36.0X1A",
+                    "",
+                    "T36.01A",
+                    NearMiss,
+                    Some(Placeholder),
+                ),
+                (
+                    Icd10cm,
+                    "T36.0X1A",
+                    "",
+                    "T36.001A",
+                    NearMiss,
+                    Some(Placeholder),
+                ),
+                (
+                    Icd10cm,
+                    "S00.00XA",
+                    "",
+                    "S00.00A",
+                    NearMiss,
+                    Some(Placeholder),
+                ),
                 (Icd10cm, "J45.909", "J45.90", "J45.90", Correct, None),
                 (Icd10pcs, "0DT44ZZ", "", "0dt44zz", Correct, None),
-                (Icd10pcs, "0FT44ZZ", "", "0FT40ZZ", NearMiss, Some(SameCategory)),
+                (
+                    Icd10pcs,
+                    "0FT44ZZ",
+                    "",
+                    "0FT40ZZ",
+                    NearMiss,
+                    Some(SameCategory),
+                ),
                 (Icd10pcs, "0FT44ZZ", "", "0DT44ZZ", NearMiss, Some(Typo)),
                 (Icd10pcs, "0FT44ZZ", "", "0FT4OZZ", Invalid, None),
                 (Cpt, "99213-25", "", "99213-25", Correct, None),
@@ -531,7 +589,11 @@ mod tests {
         assert!((two.score - 2.0 / 3.0).abs() < 1e-9);
         let swapped = scorer.score(&k, "N18.30 E11.22 I12.9");
         assert_eq!((swapped.verdict, swapped.detail), (Partial, Some(Sequence)));
-        assert!(swapped.score > 0.5 && swapped.score < 1.0, "{}", swapped.score);
+        assert!(
+            swapped.score > 0.5 && swapped.score < 1.0,
+            "{}",
+            swapped.score
+        );
         let reversed = scorer.score(&k, "I12.9 N18.30 E11.22");
         assert!(reversed.score > 0.5 && reversed.score < swapped.score);
         let extra = scorer.score(&k, "E11.22 N18.30 I12.9 Z79.4");

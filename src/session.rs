@@ -86,7 +86,8 @@ impl Typing {
             return Some(Ending::Quit);
         }
         self.keystrokes += 1;
-        self.first_key.get_or_insert(now.saturating_sub(self.started));
+        self.first_key
+            .get_or_insert(now.saturating_sub(self.started));
         match key {
             Key::Char(c) if c.is_control() => {}
             Key::Char(c) => self.push(c),
@@ -174,7 +175,9 @@ pub fn conclude(
         Ending::Quit => return None,
         Ending::TimedOut => Outcome::timed_out(),
         Ending::Skipped => Outcome::skipped(),
-        Ending::Submitted if info.mode == Mode::Transcribe => score_transcription(item, typing.text()),
+        Ending::Submitted if info.mode == Mode::Transcribe => {
+            score_transcription(item, typing.text())
+        }
         Ending::Submitted => scorer.score(&item.key(), typing.text()),
     };
     let prompt = if info.mode == Mode::Transcribe {
@@ -195,7 +198,10 @@ pub fn conclude(
         expected: item.answer.clone(),
         entered: typing.text.clone(),
         verdict: outcome.verdict.name().to_string(),
-        detail: outcome.detail.map(|d| d.name().to_string()).unwrap_or_default(),
+        detail: outcome
+            .detail
+            .map(|d| d.name().to_string())
+            .unwrap_or_default(),
         score: outcome.score,
         elapsed_ms: millis(answer.at.saturating_sub(typing.started)),
         first_key_ms: typing.first_key.map(millis),
@@ -332,10 +338,26 @@ mod tests {
         use Key::*;
         let answer = type_keys(
             &clock,
-            &[Char('E'), Char('1'), Char('2'), Backspace, Char('1'), Char('.'), Char('9'), Enter],
+            &[
+                Char('E'),
+                Char('1'),
+                Char('2'),
+                Backspace,
+                Char('1'),
+                Char('.'),
+                Char('9'),
+                Enter,
+            ],
         );
         let scorer = Scorer::new(None, false);
-        let result = conclude(&info(Mode::Practice), &scorer, &item("E11.9"), &answer, "t".into()).unwrap();
+        let result = conclude(
+            &info(Mode::Practice),
+            &scorer,
+            &item("E11.9"),
+            &answer,
+            "t".into(),
+        )
+        .unwrap();
         let a = &result.attempt;
         assert_eq!(a.entered, "E11.9");
         assert_eq!(a.verdict, "correct");
@@ -349,13 +371,42 @@ mod tests {
         let clock = FakeClock::default();
         let scorer = Scorer::new(None, false);
         let skip = type_keys(&clock, &[Key::Char('E'), Key::Esc]);
-        let result = conclude(&info(Mode::Practice), &scorer, &item("E11.9"), &skip, "t".into()).unwrap();
+        let result = conclude(
+            &info(Mode::Practice),
+            &scorer,
+            &item("E11.9"),
+            &skip,
+            "t".into(),
+        )
+        .unwrap();
         assert_eq!(result.attempt.verdict, "skipped");
         let quit = type_keys(&clock, &[Key::Char('E'), Key::Quit]);
-        assert!(conclude(&info(Mode::Practice), &scorer, &item("E11.9"), &quit, "t".into()).is_none());
+        assert!(
+            conclude(
+                &info(Mode::Practice),
+                &scorer,
+                &item("E11.9"),
+                &quit,
+                "t".into()
+            )
+            .is_none()
+        );
         let late = type_keys(&clock, &[Key::Char('E'), Key::Char('1')]);
-        let result = conclude(&info(Mode::Exam), &scorer, &item("E11.9"), &late, "t".into()).unwrap();
-        assert_eq!((result.attempt.verdict.as_str(), result.attempt.entered.as_str()), ("timed_out", "E1"));
+        let result = conclude(
+            &info(Mode::Exam),
+            &scorer,
+            &item("E11.9"),
+            &late,
+            "t".into(),
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                result.attempt.verdict.as_str(),
+                result.attempt.entered.as_str()
+            ),
+            ("timed_out", "E1")
+        );
         assert_eq!(result.attempt.mode, "exam");
     }
 
@@ -378,11 +429,24 @@ mod tests {
             let mut keys: Vec<Key> = text.chars().map(Key::Char).collect();
             keys.push(Key::Enter);
             let answer = type_keys(&clock, &keys);
-            conclude(&info(Mode::Transcribe), &scorer, &item("E11.9"), &answer, "t".into()).unwrap()
+            conclude(
+                &info(Mode::Transcribe),
+                &scorer,
+                &item("E11.9"),
+                &answer,
+                "t".into(),
+            )
+            .unwrap()
         };
         assert_eq!(typed("e119").attempt.verdict, "correct");
         let wrong = typed("E11.8");
-        assert_eq!((wrong.attempt.verdict.as_str(), wrong.attempt.detail.as_str()), ("incorrect", ""));
+        assert_eq!(
+            (
+                wrong.attempt.verdict.as_str(),
+                wrong.attempt.detail.as_str()
+            ),
+            ("incorrect", "")
+        );
         assert_eq!(wrong.attempt.prompt, "E11.9");
     }
 
@@ -396,11 +460,21 @@ mod tests {
                 let mut keys: Vec<Key> = text.chars().map(Key::Char).collect();
                 keys.push(Key::Enter);
                 let answer = type_keys(&clock, &keys);
-                conclude(&info(Mode::Practice), &scorer, &item("E11.9"), &answer, "t".into()).unwrap()
+                conclude(
+                    &info(Mode::Practice),
+                    &scorer,
+                    &item("E11.9"),
+                    &answer,
+                    "t".into(),
+                )
+                .unwrap()
             })
             .collect();
         let summary = summarize(&results, 5);
-        assert_eq!((summary.items, summary.planned, summary.metrics.correct), (3, 5, 1));
+        assert_eq!(
+            (summary.items, summary.planned, summary.metrics.correct),
+            (3, 5, 1)
+        );
         assert_eq!(summary.misses.len(), 2);
         assert_eq!(summary.near_miss_kinds.get(&Detail::SameCategory), Some(&1));
         assert!(summary.net_kph > 0.0 && summary.net_kph < summary.metrics.kph);

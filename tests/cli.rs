@@ -13,7 +13,13 @@ const HEADER: &str = "timestamp,session,user,mode,deck,item,system,category,prom
 
 fn drill_good(scratch: &Scratch, answers: &str) -> assert_cmd::assert::Assert {
     codedrill()
-        .args(["drill", &fixture("decks/good.csv"), "--order", "file", "--log"])
+        .args([
+            "drill",
+            &fixture("decks/good.csv"),
+            "--order",
+            "file",
+            "--log",
+        ])
         .arg(scratch.log())
         .write_stdin(answers)
         .assert()
@@ -88,7 +94,10 @@ fn foreign_log_is_refused_and_untouched() {
         .failure()
         .code(1)
         .stderr(predicate::str::contains("not a codedrill log"));
-    assert_eq!(std::fs::read_to_string(scratch.log()).unwrap(), "name,score\nann,3\n");
+    assert_eq!(
+        std::fs::read_to_string(scratch.log()).unwrap(),
+        "name,score\nann,3\n"
+    );
 }
 
 #[test]
@@ -159,7 +168,14 @@ fn default_drill_uses_the_starter_deck_with_twenty_items() {
 fn piped_time_limit_times_out_pending_input() {
     let scratch = Scratch::new();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_codedrill"))
-        .args(["drill", &fixture("decks/good.csv"), "--order", "file", "-n", "2"])
+        .args([
+            "drill",
+            &fixture("decks/good.csv"),
+            "--order",
+            "file",
+            "-n",
+            "2",
+        ])
         .args(["--time-limit", "0.5", "--log"])
         .arg(scratch.log())
         .stdin(Stdio::piped())
@@ -185,13 +201,25 @@ fn piped_time_limit_times_out_pending_input() {
 fn strict_mode_counts_the_dot() {
     let scratch = Scratch::new();
     codedrill()
-        .args(["drill", &fixture("decks/good.csv"), "--order", "file", "-n", "1", "--strict", "--log"])
+        .args([
+            "drill",
+            &fixture("decks/good.csv"),
+            "--order",
+            "file",
+            "-n",
+            "1",
+            "--strict",
+            "--log",
+        ])
         .arg(scratch.log())
         .write_stdin("E119\n")
         .assert()
         .success();
     let rows = log_rows(&scratch.log());
-    assert_eq!((rows[0]["verdict"].as_str(), rows[0]["detail"].as_str()), ("near_miss", "format"));
+    assert_eq!(
+        (rows[0]["verdict"].as_str(), rows[0]["detail"].as_str()),
+        ("near_miss", "format")
+    );
 }
 
 #[test]
@@ -202,7 +230,10 @@ fn code_sets_decide_invalid_and_not_billable() {
         .stdout(predicate::str::contains("you typed E11.99"));
     let rows = log_rows(&scratch.log());
     assert_eq!(rows[0]["verdict"], "invalid");
-    assert_eq!(rows[3]["verdict"], "invalid", "0FT48ZZ is well formed but not a PCS code");
+    assert_eq!(
+        rows[3]["verdict"], "invalid",
+        "0FT48ZZ is well formed but not a PCS code"
+    );
     assert_eq!(rows[4]["verdict"], "near_miss");
     assert_eq!(rows[4]["detail"], "not_billable");
     let scratch = Scratch::new();
@@ -222,11 +253,23 @@ fn check_reports_each_problem_with_file_and_line() {
         ("missing-column.csv", ":1: missing required column `answer`"),
         ("empty-prompt.csv", ":3: empty `prompt`"),
         ("empty-answer.csv", ":3: empty `answer`"),
-        ("duplicate-id.csv", ":4: duplicate id `g1` (first used on line 2)"),
+        (
+            "duplicate-id.csv",
+            ":4: duplicate id `g1` (first used on line 2)",
+        ),
         ("unknown-system.csv", ":2: unknown system `icd9cm`"),
-        ("malformed-code.csv", ":3: `1I0` in `answer` is not a well-formed ICD-10-CM code"),
-        ("not-in-codeset.csv", ":2: `E11.99` in `answer` is not in the ICD-10-CM code set"),
-        ("header-code.csv", ":2: `E11` in `answer` is a header, not a billable ICD-10-CM code"),
+        (
+            "malformed-code.csv",
+            ":3: `1I0` in `answer` is not a well-formed ICD-10-CM code",
+        ),
+        (
+            "not-in-codeset.csv",
+            ":2: `E11.99` in `answer` is not in the ICD-10-CM code set",
+        ),
+        (
+            "header-code.csv",
+            ":2: `E11` in `answer` is a header, not a billable ICD-10-CM code",
+        ),
         ("bad-accept.csv", ":2: `J45.9` in `accept` is a header"),
         ("no-items.csv", ":1: deck has no items"),
         ("invalid-utf8.csv", ":3: invalid UTF-8"),
@@ -250,7 +293,11 @@ fn check_lists_all_problems_and_passes_good_decks() {
         .success()
         .stdout(predicate::str::contains("good.csv: ok (5 items)"));
     codedrill()
-        .args(["check", &fixture("decks/duplicate-id.csv"), &fixture("decks/empty-answer.csv")])
+        .args([
+            "check",
+            &fixture("decks/duplicate-id.csv"),
+            &fixture("decks/empty-answer.csv"),
+        ])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("2 problems found"));
@@ -275,7 +322,7 @@ fn missing_and_unknown_decks_are_named() {
         .args(["check", "no-such-deck"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("no-such-deck:0: no such file, and no embedded deck of that name (embedded decks: icd10cm-cases"));
+        .stdout(predicate::str::contains("no-such-deck: no such file, and no embedded deck of that name (embedded decks: icd10cm-cases"));
     let scratch = Scratch::new();
     codedrill()
         .args(["drill", scratch.dir.path().to_str().unwrap()])
@@ -292,35 +339,57 @@ fn decks_lists_embedded_and_given_decks() {
         .success()
         .stdout(predicate::str::is_match(r"icd10cm-common\s+\d+\s+icd10cm\s+embedded").unwrap())
         .stdout(predicate::str::is_match(r"terminology\s+\d+\s+term\s+embedded").unwrap())
-        .stdout(predicate::str::is_match(r"good\s+5\s+icd10cm,icd10pcs,term\s+.*good.csv").unwrap());
+        .stdout(
+            predicate::str::is_match(r"good\s+5\s+icd10cm,icd10pcs,term\s+.*good.csv").unwrap(),
+        );
 }
 
 #[test]
 fn lookup_csv_keeps_input_order_and_suggests() {
     let output = codedrill()
-        .args(["lookup", "--format", "csv", " e11.9 ", "E11", "0dt44zz", "E11.99", "banana"])
+        .args([
+            "lookup", "--format", "csv", " e11.9 ", "E11", "0dt44zz", "E11.99", "banana",
+        ])
         .output()
         .unwrap();
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "input,code,system,status,description,suggestions");
-    assert_eq!(lines[1], " e11.9 ,E11.9,icd10cm,billable,Type 2 diabetes mellitus without complications,");
+    assert_eq!(
+        lines[1],
+        " e11.9 ,E11.9,icd10cm,billable,Type 2 diabetes mellitus without complications,"
+    );
     assert_eq!(lines[2], "E11,E11,icd10cm,header,Type 2 diabetes mellitus,");
-    assert!(lines[3].starts_with("0dt44zz,0DT44ZZ,icd10pcs,billable,\"Resection of Esophagogastric Junction"));
-    assert!(lines[4].starts_with("E11.99,E11.99,icd10cm,invalid,,E11.9 "), "{}", lines[4]);
+    assert!(
+        lines[3].starts_with(
+            "0dt44zz,0DT44ZZ,icd10pcs,billable,\"Resection of Esophagogastric Junction"
+        )
+    );
+    assert!(
+        lines[4].starts_with("E11.99,E11.99,icd10cm,invalid,,E11.9 "),
+        "{}",
+        lines[4]
+    );
     assert_eq!(lines[5], "banana,,,invalid,,");
     assert_eq!(lines.len(), 6);
 }
 
 #[test]
 fn lookup_json_and_search() {
-    let output = codedrill().args(["lookup", "--format", "json", "I10"]).output().unwrap();
+    let output = codedrill()
+        .args(["lookup", "--format", "json", "I10"])
+        .output()
+        .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json[0]["status"], "billable");
     assert_eq!(json[0]["description"], "Essential (primary) hypertension");
     codedrill()
-        .args(["lookup", "--search", "torus fracture lower end right radius initial"])
+        .args([
+            "lookup",
+            "--search",
+            "torus fracture lower end right radius initial",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("S52.521A"));
@@ -335,7 +404,16 @@ fn lookup_json_and_search() {
 fn generated_drill_draws_billable_codes_of_the_range() {
     let scratch = Scratch::new();
     codedrill()
-        .args(["drill", "--generate", "icd10cm:E08-E13", "-n", "5", "--seed", "9", "--log"])
+        .args([
+            "drill",
+            "--generate",
+            "icd10cm:E08-E13",
+            "-n",
+            "5",
+            "--seed",
+            "9",
+            "--log",
+        ])
         .arg(scratch.log())
         .write_stdin("\n\n\n\n\n")
         .assert()
@@ -345,21 +423,45 @@ fn generated_drill_draws_billable_codes_of_the_range() {
     for row in &rows {
         let category = &row["expected"][..3];
         assert!(("E08"..="E13").contains(&category), "{category}");
-        assert_eq!(row["category"], "Endocrine, nutritional and metabolic diseases");
+        assert_eq!(
+            row["category"],
+            "Endocrine, nutritional and metabolic diseases"
+        );
         assert_eq!(row["deck"], "generated:icd10cm:E08-E13");
     }
     let again = Scratch::new();
     codedrill()
-        .args(["drill", "--generate", "icd10cm:E08-E13", "-n", "5", "--seed", "9", "--log"])
+        .args([
+            "drill",
+            "--generate",
+            "icd10cm:E08-E13",
+            "-n",
+            "5",
+            "--seed",
+            "9",
+            "--log",
+        ])
         .arg(again.log())
         .write_stdin("\n\n\n\n\n")
         .assert()
         .success();
     let first: Vec<String> = rows.iter().map(|r| r["expected"].clone()).collect();
-    let second: Vec<String> = log_rows(&again.log()).iter().map(|r| r["expected"].clone()).collect();
+    let second: Vec<String> = log_rows(&again.log())
+        .iter()
+        .map(|r| r["expected"].clone())
+        .collect();
     assert_eq!(first, second);
     codedrill()
-        .args(["drill", "--generate", "icd10pcs:0DT", "-n", "1", "--seed", "1", "--log"])
+        .args([
+            "drill",
+            "--generate",
+            "icd10pcs:0DT",
+            "-n",
+            "1",
+            "--seed",
+            "1",
+            "--log",
+        ])
         .arg(again.log())
         .write_stdin("\n")
         .assert()
@@ -376,7 +478,17 @@ fn generated_drill_draws_billable_codes_of_the_range() {
 fn colour_follows_the_flag() {
     let scratch = Scratch::new();
     codedrill()
-        .args(["--color", "always", "drill", &fixture("decks/good.csv"), "--order", "file", "-n", "1", "--log"])
+        .args([
+            "--color",
+            "always",
+            "drill",
+            &fixture("decks/good.csv"),
+            "--order",
+            "file",
+            "-n",
+            "1",
+            "--log",
+        ])
         .arg(scratch.log())
         .write_stdin("E11.9\n")
         .assert()
@@ -401,7 +513,11 @@ fn closed_pipe_ends_quietly() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("status=0"), "{stdout}");
-    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]

@@ -13,9 +13,15 @@ fn icd10cm_fy2026_has_74719_billable_codes() {
     let sets = CodeSets::embedded();
     assert_eq!(sets.icd10cm.billable_count(), 74_719);
     let entries = sets.icd10cm.entries();
-    let headers = entries.iter().filter(|e| e.status == Status::Header).count();
+    let headers = entries
+        .iter()
+        .filter(|e| e.status == Status::Header)
+        .count();
     assert!(headers > 20_000, "{headers} headers");
-    assert!(entries.windows(2).all(|w| w[0].code < w[1].code), "codes sorted and unique");
+    assert!(
+        entries.windows(2).all(|w| w[0].code < w[1].code),
+        "codes sorted and unique"
+    );
 }
 
 #[test]
@@ -23,7 +29,11 @@ fn icd10pcs_medical_and_surgical_has_68367_codes() {
     let sets = CodeSets::embedded();
     let entries = sets.icd10pcs.entries();
     assert_eq!(entries.len(), 68_367);
-    assert!(entries.iter().all(|e| e.status == Status::Billable && e.code.starts_with('0')));
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.status == Status::Billable && e.code.starts_with('0'))
+    );
 }
 
 #[test]
@@ -33,7 +43,8 @@ fn lookup_agrees_with_the_independent_parity_fixture() {
     let mut checked = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let fields: Vec<&str> = line.split('\t').collect();
-        let (input, status, description) = (fields[0], fields[1], fields.get(2).copied().unwrap_or(""));
+        let (input, status, description) =
+            (fields[0], fields[1], fields.get(2).copied().unwrap_or(""));
         let found = lookup(&sets, input);
         assert_eq!(found.status, status, "{input}");
         assert_eq!(found.description, description, "{input}");
@@ -45,12 +56,18 @@ fn lookup_agrees_with_the_independent_parity_fixture() {
 #[test]
 fn chapters_and_body_systems_name_generated_categories() {
     use codedrill::codes::codeset::{icd10cm_chapter_of, icd10pcs_body_system_of};
-    assert_eq!(icd10cm_chapter_of("E119").as_deref(), Some("Endocrine, nutritional and metabolic diseases"));
+    assert_eq!(
+        icd10cm_chapter_of("E119").as_deref(),
+        Some("Endocrine, nutritional and metabolic diseases")
+    );
     assert_eq!(
         icd10cm_chapter_of("S52521A").as_deref(),
         Some("Injury, poisoning and certain other consequences of external causes")
     );
-    assert_eq!(icd10pcs_body_system_of("0DT44ZZ").as_deref(), Some("Gastrointestinal System"));
+    assert_eq!(
+        icd10pcs_body_system_of("0DT44ZZ").as_deref(),
+        Some("Gastrointestinal System")
+    );
 }
 
 #[test]
@@ -59,19 +76,32 @@ fn converter_turns_the_small_tabular_into_the_expected_codes() {
     let codes = scratch.path("codes.tsv");
     let chapters = scratch.path("chapters.tsv");
     let status = std::process::Command::new("python3")
-        .arg(format!("{}/codesets/build_icd10cm.py", env!("CARGO_MANIFEST_DIR")))
+        .arg(format!(
+            "{}/codesets/build_icd10cm.py",
+            env!("CARGO_MANIFEST_DIR")
+        ))
         .arg(fixture("codesets/tabular-small.xml"))
         .args([&codes, &chapters])
         .output()
         .expect("python3 runs the converter");
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let want = std::fs::read_to_string(fixture("codesets/tabular-small.expected.tsv")).unwrap();
     assert_eq!(std::fs::read_to_string(&codes).unwrap(), want);
-    let want = std::fs::read_to_string(fixture("codesets/tabular-small.expected-chapters.tsv")).unwrap();
+    let want =
+        std::fs::read_to_string(fixture("codesets/tabular-small.expected-chapters.tsv")).unwrap();
     assert_eq!(std::fs::read_to_string(&chapters).unwrap(), want);
     // 7th characters inherited, placeholder X, and an override that restricts them.
     let codes = std::fs::read_to_string(&codes).unwrap();
-    for present in ["S000XXA\tbillable", "S0010XA\tbillable", "S0020XS\tbillable", "S000\theader"] {
+    for present in [
+        "S000XXA\tbillable",
+        "S0010XA\tbillable",
+        "S0020XS\tbillable",
+        "S000\theader",
+    ] {
         assert!(codes.contains(present), "{present}");
     }
     assert!(!codes.contains("S0020XD"), "restricted 7th character");
@@ -80,7 +110,15 @@ fn converter_turns_the_small_tabular_into_the_expected_codes() {
 #[test]
 fn converter_unit_tests_pass() {
     let output = std::process::Command::new("python3")
-        .args(["-m", "unittest", "discover", "-s", "codesets", "-p", "test_*.py"])
+        .args([
+            "-m",
+            "unittest",
+            "discover",
+            "-s",
+            "codesets",
+            "-p",
+            "test_*.py",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("python3 runs");
@@ -93,11 +131,24 @@ fn converter_unit_tests_pass() {
 fn an_order_file_replaces_the_embedded_icd10cm_set() {
     let sample = fixture("codesets/icd10cm_order_sample.txt");
     codedrill()
-        .args(["--codeset", &sample, "lookup", "--format", "csv", "E11.9", "S52.521A", "E11.65"])
+        .args([
+            "--codeset",
+            &sample,
+            "lookup",
+            "--format",
+            "csv",
+            "E11.9",
+            "S52.521A",
+            "E11.65",
+        ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("E11.9,E11.9,icd10cm,billable,Type 2 diabetes mellitus without complications"))
-        .stdout(predicate::str::contains("S52.521A,S52.521A,icd10cm,billable,"))
+        .stdout(predicate::str::contains(
+            "E11.9,E11.9,icd10cm,billable,Type 2 diabetes mellitus without complications",
+        ))
+        .stdout(predicate::str::contains(
+            "S52.521A,S52.521A,icd10cm,billable,",
+        ))
         .stdout(predicate::str::contains("E11.65,E11.65,icd10cm,invalid,"));
 }
 

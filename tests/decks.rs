@@ -17,7 +17,11 @@ const SHIPPED: [(&str, usize, &[System]); 6] = [
     ("icd10cm-cases", 30, &[System::Icd10cm]),
     ("icd10pcs-surgery", 60, &[System::Icd10pcs]),
     ("terminology", 150, &[System::Term]),
-    ("interview", 25, &[System::Icd10cm, System::Icd10pcs, System::Term]),
+    (
+        "interview",
+        25,
+        &[System::Icd10cm, System::Icd10pcs, System::Term],
+    ),
 ];
 
 #[test]
@@ -25,12 +29,26 @@ fn every_shipped_deck_is_embedded_and_has_its_size() {
     let names = deck::embedded_names();
     for (name, fewest, systems) in SHIPPED {
         assert!(names.contains(&name), "{name} not embedded");
-        let deck = deck::load_deck(name, Some(&CodeSets::embedded())).unwrap_or_else(|e| panic!("{e}"));
-        assert!(deck.items.len() >= fewest, "{name}: {} items", deck.items.len());
+        let deck =
+            deck::load_deck(name, Some(&CodeSets::embedded())).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            deck.items.len() >= fewest,
+            "{name}: {} items",
+            deck.items.len()
+        );
         for item in &deck.items {
-            assert!(systems.contains(&item.system), "{name}/{}: {}", item.id, item.system);
+            assert!(
+                systems.contains(&item.system),
+                "{name}/{}: {}",
+                item.id,
+                item.system
+            );
             assert!(!item.category.is_empty(), "{name}/{}: no category", item.id);
-            assert!(!item.rationale.is_empty(), "{name}/{}: no rationale", item.id);
+            assert!(
+                !item.rationale.is_empty(),
+                "{name}/{}: no rationale",
+                item.id
+            );
         }
     }
 }
@@ -43,13 +61,26 @@ fn every_answer_code_is_billable_in_the_embedded_sets() {
         let deck = deck::load_deck(name, None).unwrap_or_else(|e| panic!("{e}"));
         let mut ids = HashSet::new();
         for item in &deck.items {
-            assert!(ids.insert(item.id.clone()), "{name}: duplicate id {}", item.id);
-            assert_ne!(item.system, System::Cpt, "{name}/{}: CPT content is never shipped", item.id);
+            assert!(
+                ids.insert(item.id.clone()),
+                "{name}: duplicate id {}",
+                item.id
+            );
+            assert_ne!(
+                item.system,
+                System::Cpt,
+                "{name}/{}: CPT content is never shipped",
+                item.id
+            );
             if !matches!(item.system, System::Icd10cm | System::Icd10pcs) {
                 continue;
             }
             let alternatives = std::iter::once(item.answer.as_str()).chain(item.accept.split('|'));
-            for code in alternatives.flat_map(|a| a.split(';')).map(str::trim).filter(|c| !c.is_empty()) {
+            for code in alternatives
+                .flat_map(|a| a.split(';'))
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
                 let normal = codes::normalize(item.system, code);
                 let entry = sets.get(item.system, &normal);
                 assert_eq!(
@@ -70,7 +101,10 @@ fn check_passes_on_every_shipped_deck() {
     let mut command = codedrill();
     command.arg("check");
     for (name, _, _) in SHIPPED {
-        command.arg(format!("{}/exercises/{name}.csv", env!("CARGO_MANIFEST_DIR")));
+        command.arg(format!(
+            "{}/exercises/{name}.csv",
+            env!("CARGO_MANIFEST_DIR")
+        ));
     }
     command
         .assert()

@@ -11,7 +11,13 @@ use predicates::prelude::*;
 
 fn exam(scratch: &Scratch, answers: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
     codedrill()
-        .args(["exam", &fixture("decks/good.csv"), "--order", "file", "--log"])
+        .args([
+            "exam",
+            &fixture("decks/good.csv"),
+            "--order",
+            "file",
+            "--log",
+        ])
         .arg(scratch.log())
         .args(extra)
         .write_stdin(answers)
@@ -21,12 +27,16 @@ fn exam(scratch: &Scratch, answers: &str, extra: &[&str]) -> assert_cmd::assert:
 #[test]
 fn exam_passes_with_exit_zero_and_logs_exam_rows_without_feedback() {
     let scratch = Scratch::new();
-    exam(&scratch, "E11.9\nI10\nhepatitis\n0FT44ZZ\nS52.521D\n", &["--pass", "80"])
-        .code(0)
-        .stdout(predicate::str::contains("80.0% — PASS (pass mark 80%)"))
-        .stdout(predicate::str::contains("why:").count(1))
-        .stdout(predicate::str::contains("By code system"))
-        .stdout(predicate::str::is_match(r"icd10cm\s+2/3\s+correct").unwrap());
+    exam(
+        &scratch,
+        "E11.9\nI10\nhepatitis\n0FT44ZZ\nS52.521D\n",
+        &["--pass", "80"],
+    )
+    .code(0)
+    .stdout(predicate::str::contains("80.0% — PASS (pass mark 80%)"))
+    .stdout(predicate::str::contains("why:").count(1))
+    .stdout(predicate::str::contains("By code system"))
+    .stdout(predicate::str::is_match(r"icd10cm\s+2/3\s+correct").unwrap());
     let rows = log_rows(&scratch.log());
     assert_eq!(rows.len(), 5);
     assert!(rows.iter().all(|r| r["mode"] == "exam"));
@@ -39,16 +49,29 @@ fn exam_fails_with_exit_three_and_lists_misses_with_answers() {
         .code(3)
         .stdout(predicate::str::contains("20.0% — FAIL (pass mark 70%)"))
         .stdout(predicate::str::contains("typed I11.9, answer I10"))
-        .stdout(predicate::str::contains("why: No heart or kidney involvement."))
+        .stdout(predicate::str::contains(
+            "why: No heart or kidney involvement.",
+        ))
         .stdout(predicate::str::contains("2 not reached"));
-    assert_eq!(log_rows(&scratch.log()).len(), 3, "items not reached are not logged");
+    assert_eq!(
+        log_rows(&scratch.log()).len(),
+        3,
+        "items not reached are not logged"
+    );
 }
 
 #[test]
 fn exam_ends_on_time_while_input_is_pending() {
     let scratch = Scratch::new();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_codedrill"))
-        .args(["exam", &fixture("decks/good.csv"), "--order", "file", "--duration", "1.5s"])
+        .args([
+            "exam",
+            &fixture("decks/good.csv"),
+            "--order",
+            "file",
+            "--duration",
+            "1.5s",
+        ])
         .arg("--log")
         .arg(scratch.log())
         .stdin(Stdio::piped())
@@ -64,7 +87,10 @@ fn exam_ends_on_time_while_input_is_pending() {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(started.elapsed() < Duration::from_secs(8), "exam did not end on time");
+        assert!(
+            started.elapsed() < Duration::from_secs(8),
+            "exam did not end on time"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     drop(stdin);
@@ -79,7 +105,12 @@ fn exam_ends_on_time_while_input_is_pending() {
 fn exam_writes_a_result_page() {
     let scratch = Scratch::new();
     let page = scratch.path("result.md");
-    exam(&scratch, "E11.9\nI10\n", &["-o", page.to_str().unwrap(), "--user", "ana"]).code(3);
+    exam(
+        &scratch,
+        "E11.9\nI10\n",
+        &["-o", page.to_str().unwrap(), "--user", "ana"],
+    )
+    .code(3);
     let text = std::fs::read_to_string(&page).unwrap();
     assert!(text.starts_with("# Exam result — ana"));
     assert!(text.contains("| Endocrine | 1 | 1 | 100.0% |"));
@@ -87,9 +118,13 @@ fn exam_writes_a_result_page() {
     exam(&scratch, "E11.9\n", &["-o", html.to_str().unwrap()]).code(3);
     let text = std::fs::read_to_string(&html).unwrap();
     assert!(text.contains("<!DOCTYPE html>") && !text.contains("http"));
-    exam(&scratch, "", &["-o", scratch.path("x.pdf").to_str().unwrap()])
-        .code(1)
-        .stderr(predicate::str::contains("must end in .md or .html"));
+    exam(
+        &scratch,
+        "",
+        &["-o", scratch.path("x.pdf").to_str().unwrap()],
+    )
+    .code(1)
+    .stderr(predicate::str::contains("must end in .md or .html"));
 }
 
 fn review(scratch: &Scratch, answers: &str, count: &str) -> Vec<String> {
@@ -99,7 +134,15 @@ fn review(scratch: &Scratch, answers: &str, count: &str) -> Vec<String> {
         0
     };
     codedrill()
-        .args(["drill", &fixture("decks/good.csv"), "--review", "--order", "file", "-n", count])
+        .args([
+            "drill",
+            &fixture("decks/good.csv"),
+            "--review",
+            "--order",
+            "file",
+            "-n",
+            count,
+        ])
         .arg("--log")
         .arg(scratch.log())
         .write_stdin(answers)
@@ -118,13 +161,27 @@ fn review(scratch: &Scratch, answers: &str, count: &str) -> Vec<String> {
 fn review_draws_misses_first_until_answered_twice_in_a_row() {
     let scratch = Scratch::new();
     codedrill()
-        .args(["drill", &fixture("decks/good.csv"), "--order", "file", "--log"])
+        .args([
+            "drill",
+            &fixture("decks/good.csv"),
+            "--order",
+            "file",
+            "--log",
+        ])
         .arg(scratch.log())
         .write_stdin("E11.9\nI11.9\nhepatitis\n\nS52.521A\n")
         .assert()
         .success();
     codedrill()
-        .args(["drill", &fixture("decks/good.csv"), "--order", "file", "-n", "4", "--log"])
+        .args([
+            "drill",
+            &fixture("decks/good.csv"),
+            "--order",
+            "file",
+            "-n",
+            "4",
+            "--log",
+        ])
         .arg(scratch.log())
         .write_stdin("E11.9\nI10\nhepatits\n0FT44ZZ\n")
         .assert()
@@ -140,7 +197,16 @@ fn review_draws_misses_first_until_answered_twice_in_a_row() {
     let third = review(&scratch, "hepatitis\nI10\n", "2");
     assert_eq!(third, ["g3:correct", "g2:correct"]);
     codedrill()
-        .args(["drill", &fixture("decks/good.csv"), "--review", "--order", "file", "-n", "1", "--log"])
+        .args([
+            "drill",
+            &fixture("decks/good.csv"),
+            "--review",
+            "--order",
+            "file",
+            "-n",
+            "1",
+            "--log",
+        ])
         .arg(scratch.log())
         .write_stdin("hepatitis\n")
         .assert()
@@ -152,7 +218,16 @@ fn review_draws_misses_first_until_answered_twice_in_a_row() {
 fn transcription_reports_gross_and_net_keystrokes() {
     let scratch = Scratch::new();
     codedrill()
-        .args(["drill", &fixture("decks/good.csv"), "--mode", "transcribe", "--order", "file", "-n", "3"])
+        .args([
+            "drill",
+            &fixture("decks/good.csv"),
+            "--mode",
+            "transcribe",
+            "--order",
+            "file",
+            "-n",
+            "3",
+        ])
         .arg("--log")
         .arg(scratch.log())
         .write_stdin("E11.9\nI1O\nhepatitis\n")
@@ -164,7 +239,13 @@ fn transcription_reports_gross_and_net_keystrokes() {
     let rows = log_rows(&scratch.log());
     let got: Vec<(&str, &str, &str)> = rows
         .iter()
-        .map(|r| (r["mode"].as_str(), r["prompt"].as_str(), r["verdict"].as_str()))
+        .map(|r| {
+            (
+                r["mode"].as_str(),
+                r["prompt"].as_str(),
+                r["verdict"].as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         got,

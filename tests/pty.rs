@@ -17,7 +17,9 @@ fn drill_in_pty(scratch: &Scratch, extra: &str) -> rexpect::session::PtySession 
         scratch.log().display()
     );
     let mut command = std::process::Command::new("bash");
-    command.args(["--norc", "-c", &script]).env("USER", "tester");
+    command
+        .args(["--norc", "-c", &script])
+        .env("USER", "tester");
     spawn_command(command, Some(TIMEOUT_MS)).expect("spawn in pty")
 }
 
@@ -31,7 +33,10 @@ fn send(pty: &mut rexpect::session::PtySession, keys: &str) {
 fn assert_cooked(settings: &str) {
     for flag in ["icanon", "isig", "iexten"] {
         assert!(settings.contains(flag), "{flag} missing: {settings}");
-        assert!(!settings.contains(&format!("-{flag}")), "terminal left raw: {settings}");
+        assert!(
+            !settings.contains(&format!("-{flag}")),
+            "terminal left raw: {settings}"
+        );
     }
 }
 
@@ -57,15 +62,24 @@ fn typing_with_a_correction_then_ctrl_c_keeps_the_row_and_restores_the_terminal(
     assert_cooked(&settings);
 
     let rows = log_rows(&scratch.log());
-    assert_eq!(rows.len(), 1, "the item ended by Ctrl-C is not logged: {rows:?}");
+    assert_eq!(
+        rows.len(),
+        1,
+        "the item ended by Ctrl-C is not logged: {rows:?}"
+    );
     let row = &rows[0];
     assert_eq!(row["entered"], "E11.9");
     assert_eq!(row["verdict"], "correct");
     assert_eq!(row["keystrokes"], "8", "E,1,2,Backspace,1,.,9,Enter");
     assert_eq!(row["backspaces"], "1");
-    let first_key: u64 = row["first_key_ms"].parse().expect("first_key_ms on a terminal");
+    let first_key: u64 = row["first_key_ms"]
+        .parse()
+        .expect("first_key_ms on a terminal");
     let elapsed: u64 = row["elapsed_ms"].parse().unwrap();
-    assert!(first_key >= 250 && first_key < elapsed, "{first_key} {elapsed}");
+    assert!(
+        first_key >= 250 && first_key < elapsed,
+        "{first_key} {elapsed}"
+    );
 }
 
 #[test]
@@ -102,7 +116,9 @@ fn exam_time_runs_out_while_an_answer_is_half_typed() {
         scratch.log().display()
     );
     let mut command = std::process::Command::new("bash");
-    command.args(["--norc", "-c", &script]).env("USER", "tester");
+    command
+        .args(["--norc", "-c", &script])
+        .env("USER", "tester");
     let mut pty = spawn_command(command, Some(TIMEOUT_MS)).expect("spawn in pty");
     pty.exp_string("Type 2 diabetes, no complications").unwrap();
     pty.exp_string("2s").unwrap();

@@ -10,7 +10,9 @@ use crate::codes::CodeSets;
 use crate::deck;
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  codedrill check my-deck.csv\n  codedrill check exercises/*.csv\n  codedrill check icd10cm-common")]
+#[command(
+    after_help = "Examples:\n  codedrill check my-deck.csv\n  codedrill check exercises/*.csv\n  codedrill check icd10cm-common"
+)]
 pub struct Args {
     /// Deck files or embedded deck names
     #[arg(required = true, value_name = "DECK")]

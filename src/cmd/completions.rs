@@ -10,7 +10,9 @@ use clap_complete::Shell;
 use crate::cli::Cli;
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  codedrill completions bash > ~/.local/share/bash-completion/completions/codedrill")]
+#[command(
+    after_help = "Example:\n  codedrill completions bash > ~/.local/share/bash-completion/completions/codedrill"
+)]
 pub struct Args {
     /// The shell to complete for
     #[arg(value_enum)]

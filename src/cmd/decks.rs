@@ -17,13 +17,21 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{:<20} {:>5}  {:<24} source", "deck", "items", "systems")?;
+    writeln!(
+        out,
+        "{:<20} {:>5}  {:<24} source",
+        "deck", "items", "systems"
+    )?;
     let mut status = ExitCode::SUCCESS;
     let names = deck::embedded_names().into_iter().map(str::to_string);
     let embedded: Vec<(String, bool)> = names.map(|name| (name, true)).collect();
     let given = args.decks.iter().map(|path| (path.clone(), false));
     for (spec, is_embedded) in embedded.into_iter().chain(given) {
-        let source = if is_embedded { "embedded".to_string() } else { spec.clone() };
+        let source = if is_embedded {
+            "embedded".to_string()
+        } else {
+            spec.clone()
+        };
         match deck::load_deck(&spec, None) {
             Ok(deck) => writeln!(out, "{}", row(&deck, &source))?,
             Err(err) => {

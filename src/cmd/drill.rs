@@ -134,7 +134,11 @@ pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
 /// decks are reported together before anything starts.
 pub fn load_items(specs: &[String], codes: &CodeSets) -> Result<Vec<Item>> {
     let default = [deck::DEFAULT_DECK.to_string()];
-    let specs = if specs.is_empty() { &default[..] } else { specs };
+    let specs = if specs.is_empty() {
+        &default[..]
+    } else {
+        specs
+    };
     let mut items = Vec::new();
     let mut problems = Vec::new();
     for spec in specs {
@@ -179,7 +183,12 @@ pub struct Finished {
 }
 
 /// Opens the log, picks the front end (terminal or piped) and runs the plan.
-pub fn run_plan(plan: &Plan, global: &GlobalArgs, codes: &CodeSets, strict: bool) -> Result<Finished> {
+pub fn run_plan(
+    plan: &Plan,
+    global: &GlobalArgs,
+    codes: &CodeSets,
+    strict: bool,
+) -> Result<Finished> {
     let log_path = log::resolve_log_path(global.log.as_deref())?;
     let mut log = LogWriter::open(&log_path)?;
     let interactive = io::stdin().is_terminal();
@@ -197,7 +206,10 @@ pub fn run_plan(plan: &Plan, global: &GlobalArgs, codes: &CodeSets, strict: bool
         print_intro(plan, &log_path, &palette)?;
         Box::new(TermFrontend { palette })
     } else {
-        Box::new(PipedFrontend::new(io::BufReader::new(io::stdin()), io::stdout()))
+        Box::new(PipedFrontend::new(
+            io::BufReader::new(io::stdin()),
+            io::stdout(),
+        ))
     };
     let mut out = io::stdout();
     let results = runner::run_session(plan, &ctx, frontend.as_mut(), &mut log, &mut out)?;

@@ -80,7 +80,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
         if hits.is_empty() {
             bail!("no code's description has all of: {query}");
         }
-        hits.into_iter().map(|e| from_entry(&e.code.clone(), e)).collect()
+        hits.into_iter()
+            .map(|e| from_entry(&e.code.clone(), e))
+            .collect()
     } else if let Some(set) = args.all {
         let (system, set) = match set {
             SetName::Icd10cm => (System::Icd10cm, &sets.icd10cm),
@@ -91,7 +93,10 @@ pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
             .map(|e| from_entry_in(system, &e.code.clone(), e))
             .collect()
     } else {
-        args.codes.iter().map(|input| lookup(&sets, input)).collect()
+        args.codes
+            .iter()
+            .map(|input| lookup(&sets, input))
+            .collect()
     };
     let mut out = io::stdout().lock();
     match args.format {
@@ -175,7 +180,14 @@ fn suggestion_text(found: &Found) -> String {
 
 fn write_csv(out: &mut impl Write, found: &[Found]) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(["input", "code", "system", "status", "description", "suggestions"])?;
+    writer.write_record([
+        "input",
+        "code",
+        "system",
+        "status",
+        "description",
+        "suggestions",
+    ])?;
     for f in found {
         writer.write_record([
             f.input.as_str(),
@@ -193,7 +205,11 @@ fn write_csv(out: &mut impl Write, found: &[Found]) -> Result<()> {
 fn write_table(out: &mut impl Write, found: &[Found]) -> Result<()> {
     let width = found.iter().map(|f| f.code.len()).max().unwrap_or(4).max(4);
     for f in found {
-        let code = if f.code.is_empty() { f.input.as_str() } else { f.code.as_str() };
+        let code = if f.code.is_empty() {
+            f.input.as_str()
+        } else {
+            f.code.as_str()
+        };
         let description = if f.status == "invalid" {
             "not a code in the code set".to_string()
         } else {
@@ -201,7 +217,11 @@ fn write_table(out: &mut impl Write, found: &[Found]) -> Result<()> {
         };
         writeln!(out, "{code:<width$}  {:<8}  {description}", f.status)?;
         for s in &f.suggestions {
-            writeln!(out, "{:<width$}    did you mean {} ({}) — {}", "", s.code, s.status, s.description)?;
+            writeln!(
+                out,
+                "{:<width$}    did you mean {} ({}) — {}",
+                "", s.code, s.status, s.description
+            )?;
         }
     }
     Ok(())

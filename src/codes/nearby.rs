@@ -50,7 +50,7 @@ pub fn suggest(set: &CodeSet, code: &str, limit: usize) -> Vec<Entry> {
 
 /// The longest start of `code` (at least 3 characters) that is a code of the set.
 fn nearest_ancestor(set: &CodeSet, code: &str) -> Option<String> {
-    (3..code.len())
+    (3..code.len().min(8))
         .rev()
         .filter_map(|len| code.get(..len))
         .find(|prefix| set.get(prefix).is_some())
@@ -64,6 +64,11 @@ fn common_prefix(a: &str, b: &str) -> usize {
 /// Every string one substitution, deletion, insertion or adjacent swap away from `code`.
 fn one_edit_away(code: &str) -> Vec<String> {
     let bytes = code.as_bytes();
+    // No code has more than 7 characters, so a longer input is never one edit from one (and
+    // the variants of a long input would take memory quadratic in its length).
+    if bytes.len() > 8 {
+        return Vec::new();
+    }
     let mut variants = Vec::with_capacity(ALPHABET.len() * (2 * bytes.len() + 1) + bytes.len());
     let text = |v: Vec<u8>| String::from_utf8(v).ok();
     for at in 0..bytes.len() {
@@ -125,7 +130,11 @@ pub fn search(sets: &[&CodeSet], query: &str, limit: usize) -> Vec<Entry> {
         .filter_map(|(_, _, line)| {
             let mut f = line.splitn(3, '\t');
             let code = f.next()?.to_string();
-            let status = if f.next()? == "billable" { Status::Billable } else { Status::Header };
+            let status = if f.next()? == "billable" {
+                Status::Billable
+            } else {
+                Status::Header
+            };
             Some(Entry {
                 code,
                 status,
