@@ -100,48 +100,68 @@ fn one_edit_away(code: &str) -> Vec<String> {
 
 /// Codes whose description holds every word of `query` (each as the start of a word,
 /// letter case ignored), billable first, then the shortest (most specific) description.
+///
+/// Each chunk is lower-cased once (ASCII only, so byte offsets stay put) and searched for
+/// the longest word as a whole; only the lines it hits are checked for the other words.
 pub fn search(sets: &[&CodeSet], query: &str, limit: usize) -> Vec<Entry> {
-    let words: Vec<String> = query
+    let mut words: Vec<String> = query
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
-    if words.is_empty() {
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let Some(anchor) = words.first().cloned() else {
         return Vec::new();
-    }
-    let mut hits: Vec<(bool, usize, String)> = Vec::new();
-    let mut lower = String::new();
+    };
+    let mut hits: Vec<(bool, usize, Entry)> = Vec::new();
     for set in sets {
-        set.for_each_line(|line| {
-            let Some(description) = line.splitn(3, '\t').nth(2) else {
-                return;
-            };
-            lower.clear();
-            lower.extend(description.chars().flat_map(char::to_lowercase));
-            if words.iter().all(|word| has_word_start(&lower, word)) {
-                let billable = line.split('\t').nth(1) == Some("billable");
-                hits.push((!billable, description.len(), line.to_string()));
+        set.for_each_text(|text| {
+            let lower = text.to_ascii_lowercase();
+            let mut last_line = usize::MAX;
+            for (at, _) in lower.match_indices(anchor.as_str()) {
+                let start = lower[..at].rfind('\n').map_or(0, |n| n + 1);
+                if start == last_line {
+                    continue;
+                }
+                let end = lower[at..].find('\n').map_or(lower.len(), |n| at + n);
+                let Some(description_at) = description_start(&lower[start..end]) else {
+                    continue;
+                };
+                let description = &lower[start + description_at..end];
+                if words.iter().all(|word| has_word_start(description, word)) {
+                    last_line = start;
+                    if let Some(entry) = parse_entry(&text[start..end]) {
+                        let billable = entry.status == Status::Billable;
+                        hits.push((!billable, entry.description.len(), entry));
+                    }
+                }
             }
         });
     }
-    hits.sort();
-    hits.into_iter()
-        .take(limit)
-        .filter_map(|(_, _, line)| {
-            let mut f = line.splitn(3, '\t');
-            let code = f.next()?.to_string();
-            let status = if f.next()? == "billable" {
-                Status::Billable
-            } else {
-                Status::Header
-            };
-            Some(Entry {
-                code,
-                status,
-                description: f.next()?.trim_end().to_string(),
-            })
-        })
-        .collect()
+    hits.sort_by(|a, b| (a.0, a.1, &a.2.code).cmp(&(b.0, b.1, &b.2.code)));
+    hits.into_iter().take(limit).map(|(_, _, entry)| entry).collect()
+}
+
+/// Where the description starts in a `CODE\tSTATUS\tDESCRIPTION` line.
+fn description_start(line: &str) -> Option<usize> {
+    let first = line.find('\t')?;
+    let second = line[first + 1..].find('\t')?;
+    Some(first + second + 2)
+}
+
+fn parse_entry(line: &str) -> Option<Entry> {
+    let mut fields = line.splitn(3, '\t');
+    let code = fields.next()?.to_string();
+    let status = match fields.next()? {
+        "billable" => Status::Billable,
+        "header" => Status::Header,
+        _ => return None,
+    };
+    Some(Entry {
+        code,
+        status,
+        description: fields.next()?.trim_end().to_string(),
+    })
 }
 
 /// Whether `word` occurs in `text` at the start of a word.
