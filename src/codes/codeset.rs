@@ -215,6 +215,13 @@ impl CodeSet {
         }
     }
 
+    /// Visits the whole text of each chunk (sorted `CODE\tSTATUS\tDESCRIPTION` lines).
+    pub fn for_each_text(&self, mut visit: impl FnMut(&str)) {
+        for lines in self.parts_for("") {
+            visit(&lines.text);
+        }
+    }
+
     /// Codes that start with `prefix` only, for candidate generation.
     pub fn codes_with_prefix(&self, prefix: &str, mut visit: impl FnMut(&str)) {
         for lines in self.parts_for(prefix) {
@@ -306,7 +313,9 @@ pub fn icd10cm_chapter_of(code: &str) -> Option<String> {
     let category: String = code.chars().take(3).collect();
     icd10cm_chapters()
         .into_iter()
-        .find(|(_, first, last, _)| first.as_str() <= category.as_str() && category.as_str() <= last.as_str())
+        .find(|(_, first, last, _)| {
+            first.as_str() <= category.as_str() && category.as_str() <= last.as_str()
+        })
         .map(|(_, _, _, title)| title)
 }
 
@@ -322,7 +331,8 @@ pub fn icd10pcs_body_system_of(code: &str) -> Option<String> {
 /// Reads a CMS ICD-10-CM order file (`icd10cm_order_YYYY.txt`): fixed width, order number
 /// (5), code without dot (7), billable flag, short title (60), long title.
 pub fn load_order_file(path: &Path) -> Result<CodeSet> {
-    let bytes = fs::read(path).with_context(|| format!("cannot read code set {}", path.display()))?;
+    let bytes =
+        fs::read(path).with_context(|| format!("cannot read code set {}", path.display()))?;
     let text = String::from_utf8_lossy(&bytes);
     let mut rows: Vec<(String, &'static str, String)> = Vec::new();
     let mut problems = Vec::new();
@@ -352,10 +362,16 @@ pub fn load_order_file(path: &Path) -> Result<CodeSet> {
 fn parse_order_line(line: &str) -> std::result::Result<(String, &'static str, String), String> {
     let chars: Vec<char> = line.chars().collect();
     let field = |from: usize, to: usize| -> String {
-        chars.get(from..to.min(chars.len())).map(|c| c.iter().collect()).unwrap_or_default()
+        chars
+            .get(from..to.min(chars.len()))
+            .map(|c| c.iter().collect())
+            .unwrap_or_default()
     };
     if chars.len() < 17 {
-        return Err(format!("line too short for the order-file layout ({} characters)", chars.len()));
+        return Err(format!(
+            "line too short for the order-file layout ({} characters)",
+            chars.len()
+        ));
     }
     let order = field(0, 5);
     if !order.trim().chars().all(|c| c.is_ascii_digit()) || order.trim().is_empty() {
@@ -371,7 +387,11 @@ fn parse_order_line(line: &str) -> std::result::Result<(String, &'static str, St
         other => return Err(format!("billable flag `{other}` is not 0 or 1")),
     };
     let long = field(77, chars.len()).trim().to_string();
-    let description = if long.is_empty() { field(16, 76).trim().to_string() } else { long };
+    let description = if long.is_empty() {
+        field(16, 76).trim().to_string()
+    } else {
+        long
+    };
     if description.is_empty() {
         return Err("title is empty".to_string());
     }
@@ -401,13 +421,24 @@ mod tests {
     fn parses_order_lines() {
         let line = format!(
             "{:05} {:<7} {} {:<60} {}",
-            1, "E119", 1, "Type 2 diabetes mellitus without complications", "Type 2 diabetes mellitus without complications"
+            1,
+            "E119",
+            1,
+            "Type 2 diabetes mellitus without complications",
+            "Type 2 diabetes mellitus without complications"
         );
         let (code, status, description) = parse_order_line(&line).unwrap();
         assert_eq!((code.as_str(), status), ("E119", "billable"));
-        assert_eq!(description, "Type 2 diabetes mellitus without complications");
+        assert_eq!(
+            description,
+            "Type 2 diabetes mellitus without complications"
+        );
         assert!(parse_order_line("00001 E119").is_err());
         let bad_flag = line.replacen(" 1 ", " x ", 1);
-        assert!(parse_order_line(&bad_flag).unwrap_err().contains("billable flag"));
+        assert!(
+            parse_order_line(&bad_flag)
+                .unwrap_err()
+                .contains("billable flag")
+        );
     }
 }
