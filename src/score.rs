@@ -360,10 +360,10 @@ impl<'a> Scorer<'a> {
         if !codes::is_well_formed(system, raw_got) {
             return Outcome::plain(Verdict::Invalid);
         }
-        if system == System::Icd10cm {
-            if let Some(detail) = icd10cm_extension_slip(want, got) {
-                return Outcome::near(detail);
-            }
+        if system == System::Icd10cm
+            && let Some(detail) = icd10cm_extension_slip(want, got)
+        {
+            return Outcome::near(detail);
         }
         let known = self
             .codes
@@ -479,7 +479,10 @@ mod tests {
         AnswerKey::new(system, answer, accept)
     }
 
-    fn check(scorer: Scorer, cases: &[(System, &str, &str, &str, Verdict, Option<Detail>)]) {
+    /// (system, answer, accept, typed, verdict, detail)
+    type Case<'a> = (System, &'a str, &'a str, &'a str, Verdict, Option<Detail>);
+
+    fn check(scorer: Scorer, cases: &[Case]) {
         for &(system, answer, accept, typed, verdict, detail) in cases {
             let outcome = scorer.score(&key(system, answer, accept), typed);
             assert_eq!(

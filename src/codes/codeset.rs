@@ -58,7 +58,7 @@ impl Lines {
         let mut starts = Vec::with_capacity(text.len() / 48);
         let mut at = 0;
         for line in text.split_inclusive('\n') {
-            if line.trim_end().len() > 0 {
+            if !line.trim_end().is_empty() {
                 starts.push(at);
             }
             at += line.len();

@@ -19,10 +19,11 @@ pub fn suggest(set: &CodeSet, code: &str, limit: usize) -> Vec<Entry> {
     let mut seen: HashSet<String> = HashSet::new();
     let mut found: Vec<Entry> = Vec::new();
     let mut consider = |candidate: &str, found: &mut Vec<Entry>| {
-        if candidate != code && seen.insert(candidate.to_string()) {
-            if let Some(entry) = set.get(candidate) {
-                found.push(entry);
-            }
+        if candidate != code
+            && seen.insert(candidate.to_string())
+            && let Some(entry) = set.get(candidate)
+        {
+            found.push(entry);
         }
     };
     for candidate in one_edit_away(code) {
