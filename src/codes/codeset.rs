@@ -102,7 +102,8 @@ impl Lines {
     }
 }
 
-fn parse_line(line: &str) -> Option<Entry> {
+/// Parses one `CODE\tSTATUS\tDESCRIPTION` line.
+pub(crate) fn parse_line(line: &str) -> Option<Entry> {
     let mut fields = line.splitn(3, '\t');
     let code = fields.next()?.to_string();
     let status = match fields.next()? {

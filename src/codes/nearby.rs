@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use super::codeset::{CodeSet, Entry, Status};
+use super::codeset::{CodeSet, Entry, Status, parse_line};
 
 /// Characters a code may hold.
 const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -131,7 +131,7 @@ pub fn search(sets: &[&CodeSet], query: &str, limit: usize) -> Vec<Entry> {
                 let description = &lower[start + description_at..end];
                 if words.iter().all(|word| has_word_start(description, word)) {
                     last_line = start;
-                    if let Some(entry) = parse_entry(&text[start..end]) {
+                    if let Some(entry) = parse_line(&text[start..end]) {
                         let billable = entry.status == Status::Billable;
                         hits.push((!billable, entry.description.len(), entry));
                     }
@@ -148,21 +148,6 @@ fn description_start(line: &str) -> Option<usize> {
     let first = line.find('\t')?;
     let second = line[first + 1..].find('\t')?;
     Some(first + second + 2)
-}
-
-fn parse_entry(line: &str) -> Option<Entry> {
-    let mut fields = line.splitn(3, '\t');
-    let code = fields.next()?.to_string();
-    let status = match fields.next()? {
-        "billable" => Status::Billable,
-        "header" => Status::Header,
-        _ => return None,
-    };
-    Some(Entry {
-        code,
-        status,
-        description: fields.next()?.trim_end().to_string(),
-    })
 }
 
 /// Whether `word` occurs in `text` at the start of a word.
