@@ -109,7 +109,7 @@ def main():
         when = start + dt.timedelta(days=day, minutes=rng.randrange(12 * 60))
         when = when.replace(tzinfo=user_zone[user])
         session_no += 1
-        session = f"{when:%Y%m%d}-{user}-{session_no:07d}"
+        session = f"s{session_no:06d}"
         mode = rng.choice(["practice", "practice", "practice", "exam", "transcribe", "review"])
         for _ in range(min(rng.randint(10, 40), args.rows - rows)):
             item, category, prompt, expected = rng.choice(items)

@@ -15,7 +15,7 @@ use super::{
     Progress, Report, WeakItem, round, rounded,
 };
 use crate::log::COLUMNS;
-use crate::metrics::{Accumulator, ratio};
+use crate::metrics::{Accumulator, quantile, ratio};
 use crate::score::Verdict;
 
 const TIMESTAMP: usize = 0;
@@ -160,12 +160,36 @@ struct ItemStats {
     correct: u64,
 }
 
+/// One record's fields: `data[start..end]` for each range. Borrowed from a `csv::ByteRecord`
+/// or from a log line split in place.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'a> {
+    pub data: &'a [u8],
+    pub ranges: &'a [(usize, usize)],
+}
+
+impl<'a> Fields<'a> {
+    fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    fn get(&self, at: usize) -> &'a [u8] {
+        let (start, end) = self.ranges[at];
+        &self.data[start..end]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        (0..self.len()).map(|at| self.get(at))
+    }
+}
+
 /// Sums of one day, for moving figures.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct DaySums {
     attempts: u64,
     correct: u64,
     elapsed_ms: u64,
+    times: Vec<u64>,
 }
 
 impl DaySums {
@@ -173,6 +197,7 @@ impl DaySums {
         self.attempts += other.attempts;
         self.correct += other.correct;
         self.elapsed_ms += other.elapsed_ms;
+        self.times.extend_from_slice(&other.times);
     }
 }
 
@@ -192,9 +217,8 @@ pub struct Aggregator {
     filter: RowFilter,
     filters: Filters,
     groups: Keyed<Accumulator>,
-    /// Per day, unless the groups are days already
-    days: Keyed<Accumulator>,
-    day_sums: Keyed<DaySums>,
+    /// Per day; answer times only when the groups are not days already
+    days: Keyed<DaySums>,
     items: Keyed<ItemStats>,
     users: Keyed<()>,
     kinds: Keyed<u64>,
@@ -211,7 +235,6 @@ impl Aggregator {
             filters: filters.clone(),
             groups: Keyed::default(),
             days: Keyed::default(),
-            day_sums: Keyed::default(),
             items: Keyed::default(),
             users: Keyed::default(),
             kinds: Keyed::default(),
@@ -229,6 +252,21 @@ impl Aggregator {
     /// Adds one record of a log (not the header). `Err` is a warning's message: the row is
     /// skipped and counted.
     pub fn add_record(&mut self, record: &csv::ByteRecord) -> Result<(), String> {
+        let ranges: Vec<(usize, usize)> = record
+            .iter()
+            .scan(0, |start, field| {
+                *start += field.len();
+                Some((*start - field.len(), *start))
+            })
+            .collect();
+        self.add_fields(Fields {
+            data: record.as_slice(),
+            ranges: &ranges,
+        })
+    }
+
+    /// [`Aggregator::add_record`] over a record's fields.
+    pub fn add_fields(&mut self, record: Fields) -> Result<(), String> {
         let checked = check_record(record);
         let row = match checked {
             Ok(row) => row,
@@ -237,7 +275,7 @@ impl Aggregator {
                 return Err(message);
             }
         };
-        let field = |at: usize| unguard(&record[at]);
+        let field = |at: usize| unguard(record.get(at));
         if !self.filter.keeps(row.date, field(USER), field(DECK)) {
             return Ok(());
         }
@@ -245,8 +283,8 @@ impl Aggregator {
         Ok(())
     }
 
-    fn add_row(&mut self, record: &csv::ByteRecord, row: &Row) {
-        let field = |at: usize| unguard(&record[at]);
+    fn add_row(&mut self, record: Fields, row: &Row) {
+        let field = |at: usize| unguard(record.get(at));
         let verdict = row.verdict.name();
         let key: &[u8] = match self.by {
             GroupBy::Deck => field(DECK),
@@ -269,21 +307,14 @@ impl Aggregator {
             row.elapsed_ms,
             row.keystrokes,
         );
+        let day = self.days.entry(row.date, DaySums::default);
+        day.attempts += 1;
+        day.correct += u64::from(row.verdict == Verdict::Correct);
+        day.elapsed_ms += row.elapsed_ms;
         if self.by != GroupBy::Day {
-            self.days.entry(row.date, Accumulator::default).add(
-                verdict,
-                row.score,
-                row.elapsed_ms,
-                row.keystrokes,
-            );
+            // The groups hold these times already when they are days.
+            day.times.push(row.elapsed_ms);
         }
-        self.day_sums
-            .entry(row.date, DaySums::default)
-            .add(&DaySums {
-                attempts: 1,
-                correct: u64::from(row.verdict == Verdict::Correct),
-                elapsed_ms: row.elapsed_ms,
-            });
         self.key.clear();
         self.key.extend_from_slice(field(DECK));
         self.key.push(0);
@@ -310,11 +341,8 @@ impl Aggregator {
         for (key, acc) in other.groups.entries {
             self.groups.entry(&key, Accumulator::default).merge(&acc);
         }
-        for (key, acc) in other.days.entries {
-            self.days.entry(&key, Accumulator::default).merge(&acc);
-        }
-        for (key, sums) in other.day_sums.entries {
-            self.day_sums.entry(&key, DaySums::default).add(&sums);
+        for (key, sums) in other.days.entries {
+            self.days.entry(&key, DaySums::default).add(&sums);
         }
         for (key, stats) in other.items.entries {
             let mine = self.items.entry(&key, || ItemStats {
@@ -351,23 +379,31 @@ impl Aggregator {
         let mut overall = Accumulator::default();
         let mut groups = Vec::with_capacity(self.groups.entries.len());
         let by_day = self.by == GroupBy::Day;
-        let mut day_accs = Vec::new();
+        let mut medians = Vec::new();
         for (key, acc) in self.groups.into_sorted() {
             overall.merge(&acc);
+            let metrics = rounded(acc.metrics());
+            if by_day {
+                medians.push(metrics.median_ms);
+            }
             groups.push(Group {
                 key: key_text(&key),
-                metrics: rounded(acc.metrics()),
+                metrics,
             });
-            if by_day {
-                day_accs.push((key, acc));
-            }
-        }
-        if !by_day {
-            day_accs = self.days.into_sorted();
         }
         let overall = rounded(overall.metrics());
-        let progress = progress(&day_accs, &self.day_sums);
-        let period = match (day_accs.first(), day_accs.last()) {
+        let mut days = self.days.into_sorted();
+        if !by_day {
+            medians = days
+                .iter_mut()
+                .map(|(_, day)| {
+                    day.times.sort_unstable();
+                    round(quantile(&std::mem::take(&mut day.times), 0.5), 1)
+                })
+                .collect();
+        }
+        let progress = progress(&days, &medians);
+        let period = match (days.first(), days.last()) {
             (Some(first), Some(last)) => Some(Period {
                 from: text(&first.0),
                 to: text(&last.0),
@@ -399,40 +435,33 @@ impl Aggregator {
 }
 
 /// Per-day points with 7-day moving figures, and the best day.
-fn progress(days: &[(Box<[u8]>, Accumulator)], sums: &Keyed<DaySums>) -> Progress {
+fn progress(days: &[(Box<[u8]>, DaySums)], medians: &[f64]) -> Progress {
     let dates: Vec<Option<NaiveDate>> = days
         .iter()
         .map(|(key, _)| NaiveDate::parse_from_str(&text(key), "%Y-%m-%d").ok())
         .collect();
-    let day_sums: Vec<DaySums> = days
-        .iter()
-        .map(|(key, _)| {
-            sums.index
-                .get(key)
-                .map(|&at| sums.entries[at].1)
-                .unwrap_or_default()
-        })
-        .collect();
+    let per_hour = |correct: u64, ms: u64| ratio(correct as f64, ms as f64 / 3_600_000.0);
     let mut points = Vec::with_capacity(days.len());
-    for (at, (key, acc)) in days.iter().enumerate() {
-        let m = acc.metrics();
+    for (at, (key, day)) in days.iter().enumerate() {
         let in_window = |before: &usize| match (dates[*before], dates[at]) {
-            (Some(day), Some(today)) => (today - day).num_days() < 7,
+            (Some(earlier), Some(today)) => (today - earlier).num_days() < 7,
             _ => *before == at,
         };
-        let mut week = DaySums::default();
+        let (mut attempts, mut correct, mut elapsed_ms) = (0, 0, 0);
         for before in (0..=at).rev().take_while(in_window) {
-            week.add(&day_sums[before]);
+            let other = &days[before].1;
+            attempts += other.attempts;
+            correct += other.correct;
+            elapsed_ms += other.elapsed_ms;
         }
-        let hours = week.elapsed_ms as f64 / 3_600_000.0;
         points.push(DayPoint {
             day: text(key),
-            attempts: m.attempts,
-            accuracy: round(m.accuracy, 4),
-            median_ms: round(m.median_ms, 1),
-            codes_per_hour: round(m.codes_per_hour, 1),
-            accuracy_7d: round(ratio(week.correct as f64, week.attempts as f64), 4),
-            codes_per_hour_7d: round(ratio(week.correct as f64, hours), 1),
+            attempts: day.attempts,
+            accuracy: round(ratio(day.correct as f64, day.attempts as f64), 4),
+            median_ms: medians.get(at).copied().unwrap_or(0.0),
+            codes_per_hour: round(per_hour(day.correct, day.elapsed_ms), 1),
+            accuracy_7d: round(ratio(correct as f64, attempts as f64), 4),
+            codes_per_hour_7d: round(per_hour(correct, elapsed_ms), 1),
         });
     }
     let best_day = best_day(&points);
@@ -508,13 +537,17 @@ fn near_miss_kinds(kinds: Vec<(Box<[u8]>, u64)>) -> Vec<KindCount> {
 
 /// Checks a record as `Attempt::from_record` does, in the same order, with the same messages;
 /// and that the timestamp starts with a date, which reports need.
-fn check_record(record: &csv::ByteRecord) -> Result<Row<'_>, String> {
-    if let Err(err) = std::str::from_utf8(record.as_slice()) {
-        let at = record.iter().position(|f| std::str::from_utf8(f).is_err());
-        return Err(format!(
-            "unreadable row (invalid UTF-8 in field {}: {err})",
-            at.map_or(0, |at| at + 1)
-        ));
+fn check_record(record: Fields<'_>) -> Result<Row<'_>, String> {
+    if std::str::from_utf8(record.data).is_err() {
+        let bad = record
+            .iter()
+            .enumerate()
+            .find_map(|(at, f)| std::str::from_utf8(f).err().map(|err| (at + 1, err)));
+        if let Some((field, err)) = bad {
+            return Err(format!(
+                "unreadable row (invalid UTF-8 in field {field}: {err})"
+            ));
+        }
     }
     if record.len() != COLUMNS.len() {
         return Err(format!(
@@ -523,26 +556,24 @@ fn check_record(record: &csv::ByteRecord) -> Result<Row<'_>, String> {
             COLUMNS.len()
         ));
     }
-    let shown = |at: usize| String::from_utf8_lossy(&record[at]).into_owned();
-    let score = parse_score(&record[SCORE])
+    let shown = |at: usize| String::from_utf8_lossy(record.get(at)).into_owned();
+    let score = parse_score(record.get(SCORE))
         .filter(|s| (0.0..=1.0).contains(s))
         .ok_or_else(|| format!("`score` is not a number from 0 to 1: {:?}", shown(SCORE)))?;
     let number = |at: usize| {
-        parse_u64(&record[at])
+        parse_u64(record.get(at))
             .ok_or_else(|| format!("`{}` is not a whole number: {:?}", COLUMNS[at], shown(at)))
     };
-    if !trim(&record[FIRST_KEY_MS]).is_empty() {
+    if !trim(record.get(FIRST_KEY_MS)).is_empty() {
         number(FIRST_KEY_MS)?;
     }
-    let verdict = unguard(&record[VERDICT]);
-    let verdict = std::str::from_utf8(verdict)
-        .ok()
-        .and_then(Verdict::parse)
-        .ok_or_else(|| format!("unknown verdict {:?}", text(verdict)))?;
+    let verdict = unguard(record.get(VERDICT));
+    let verdict =
+        parse_verdict(verdict).ok_or_else(|| format!("unknown verdict {:?}", text(verdict)))?;
     let elapsed_ms = number(ELAPSED_MS)?;
     let keystrokes = number(KEYSTROKES)?;
     number(BACKSPACES)?;
-    let date = local_date(unguard(&record[TIMESTAMP])).ok_or_else(|| {
+    let date = local_date(unguard(record.get(TIMESTAMP))).ok_or_else(|| {
         format!(
             "`timestamp` is not an RFC 3339 date-time: {:?}",
             shown(TIMESTAMP)
@@ -554,6 +585,20 @@ fn check_record(record: &csv::ByteRecord) -> Result<Row<'_>, String> {
         score,
         elapsed_ms,
         keystrokes,
+    })
+}
+
+/// [`Verdict::parse`] over bytes, without a string comparison per verdict.
+fn parse_verdict(name: &[u8]) -> Option<Verdict> {
+    Some(match name {
+        b"correct" => Verdict::Correct,
+        b"partial" => Verdict::Partial,
+        b"near_miss" => Verdict::NearMiss,
+        b"incorrect" => Verdict::Incorrect,
+        b"invalid" => Verdict::Invalid,
+        b"skipped" => Verdict::Skipped,
+        b"timed_out" => Verdict::TimedOut,
+        _ => return None,
     })
 }
 
@@ -671,6 +716,14 @@ mod tests {
             let expected = raw.trim().parse::<u64>().ok();
             assert_eq!(parse_u64(raw.as_bytes()), expected, "{raw:?}");
         }
+    }
+
+    #[test]
+    fn parses_verdicts_like_the_scorer() {
+        for verdict in Verdict::ALL {
+            assert_eq!(parse_verdict(verdict.name().as_bytes()), Some(verdict));
+        }
+        assert_eq!(parse_verdict(b"Correct"), None);
     }
 
     #[test]

@@ -65,6 +65,7 @@ fn over_time(
             .configure_mesh()
             .x_labels(days.len().clamp(2, 8))
             .x_label_formatter(&|x| day_label(days, *x))
+            .y_label_formatter(&|y| format!("{y:.0}"))
             .y_desc(y_desc)
             .light_line_style(RGBColor(240, 240, 240))
             .draw()?;
@@ -127,7 +128,7 @@ pub fn accuracy_by_group(groups: &[&Group]) -> Result<String> {
     let labels: Vec<String> = groups.iter().map(|g| shorten(&g.key, 24)).collect();
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32;
     let count = groups.len().max(1);
-    let height = 70 + 24 * count as u32;
+    let height = (70 + 24 * count as u32).max(HEIGHT);
     svg((WIDTH, height), |root| {
         let rows = count as f64;
         let mut chart = ChartBuilder::on(root)

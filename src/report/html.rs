@@ -16,7 +16,7 @@ body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2
 main{max-width:1180px;margin:0 auto;padding:24px}
 h1{margin:0 0 4px;font-size:28px}h2{margin:32px 0 12px;font-size:20px}
 .meta{color:#52606d;margin:2px 0}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:12px;margin-top:20px}
+.cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin-top:20px}
 .card{background:#fff;border-radius:8px;padding:12px 14px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 .card b{display:block;font-size:24px}.card span{color:#52606d;font-size:13px}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px;margin-top:16px}
@@ -24,9 +24,10 @@ h1{margin:0 0 4px;font-size:28px}h2{margin:32px 0 12px;font-size:20px}
 .chart svg{width:100%;height:auto;display:block}
 table{border-collapse:collapse;background:#fff;width:100%;font-size:14px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 th,td{padding:6px 10px;border-bottom:1px solid #e4e7eb;text-align:right}
-th:first-child,td:first-child,td.text{text-align:left}
+th:first-child,td:first-child,.text{text-align:left}
 th{background:#eef2f7}tr.overall td{font-weight:bold;border-top:2px solid #9aa5b1}
 .note{color:#52606d;font-size:13px}footer{margin-top:32px;color:#52606d;font-size:13px}
+@media (max-width:700px){.cards{grid-template-columns:repeat(2,1fr)}}
 @media print{body{background:#fff}.card,.chart,table{box-shadow:none}}
 ";
 
@@ -235,8 +236,9 @@ fn write_weakest(page: &mut String, report: &Report) -> std::fmt::Result {
         return Ok(());
     }
     page.push_str(
-        "<h2>Weakest items</h2>\n<table>\n<tr><th>deck</th><th>item</th><th>prompt</th>\
-         <th>answer</th><th>attempts</th><th>accuracy</th></tr>\n",
+        "<h2>Weakest items</h2>\n<table>\n<tr><th>deck</th><th class=\"text\">item</th>\
+         <th class=\"text\">prompt</th><th class=\"text\">answer</th><th>attempts</th>\
+         <th>accuracy</th></tr>\n",
     );
     for item in &report.weakest_items {
         writeln!(

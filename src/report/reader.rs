@@ -16,7 +16,7 @@ use std::thread;
 use anyhow::{Context, Result, bail};
 use indicatif::ProgressBar;
 
-use super::aggregate::Aggregator;
+use super::aggregate::{Aggregator, Fields};
 use crate::log::{Warning, header_line};
 
 /// Bytes per block handed to a worker.
@@ -79,18 +79,18 @@ pub fn read_file(
         .with_context(|| format!("cannot read log {}", path.display()))?
         .len();
     let name = path.display().to_string();
-    if threads > 1 && len >= PARALLEL_FROM {
-        let done = progress.position();
-        match read_parallel(file, &name, new, threads, progress)? {
-            Some(result) => return Ok(result),
-            None => progress.set_position(done),
-        }
+    let threads = if len >= PARALLEL_FROM { threads } else { 1 };
+    let done = progress.position();
+    if let Some(result) = read_blocks(file, &name, new, threads, progress)? {
+        return Ok(result);
     }
+    progress.set_position(done);
     let input = progress.wrap_read(BufReader::with_capacity(256 * 1024, open()?));
     read_sequential(input, &name, new())
 }
 
-/// Reads a log from any reader on this thread (`name` names it in messages).
+/// Reads a log from any reader with a CSV parser on this thread (`name` names it in
+/// messages): the way for logs whose fields hold line breaks.
 pub fn read_sequential(
     input: impl Read,
     name: &str,
@@ -194,10 +194,10 @@ struct WorkerResult {
     split_field: bool,
 }
 
-/// Reads a large file with `threads` workers; `None` when the file must be read on one thread
-/// after all.
-fn read_parallel(
-    mut file: File,
+/// Reads a log in blocks of lines with `threads` workers; `None` when a record spans lines
+/// and the log must be read by [`read_sequential`].
+pub fn read_blocks(
+    mut file: impl Read,
     name: &str,
     new: &(dyn Fn() -> Aggregator + Sync),
     threads: usize,
@@ -279,7 +279,11 @@ fn read_parallel(
 }
 
 /// Reads up to one block more into `data`; `true` when the file has ended.
-fn read_block(file: &mut File, data: &mut Vec<u8>, progress: &ProgressBar) -> io::Result<bool> {
+fn read_block(
+    file: &mut impl Read,
+    data: &mut Vec<u8>,
+    progress: &ProgressBar,
+) -> io::Result<bool> {
     let start = data.len();
     data.resize(start + BLOCK, 0);
     let got = fill(file, &mut data[start..])?;
@@ -311,37 +315,22 @@ fn work(
     let mut warning_count = 0;
     let mut lines = Vec::new();
     let mut split_field = false;
-    let mut record = csv::ByteRecord::new();
+    let mut parser = LineParser::new();
     for block in blocks {
-        let mut reader = csv_reader(&block.data[..]);
-        let mut open_quote = false;
-        loop {
-            let line = reader.position().line();
-            let message = match reader.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {
-                    // Only a quoted field can hold the line break that ends a block.
-                    open_quote = record
-                        .iter()
-                        .next_back()
-                        .is_some_and(|f| f.ends_with(b"\n"));
-                    match aggregator.add_record(&record) {
-                        Ok(()) => continue,
-                        Err(message) => message,
-                    }
+        let parsed =
+            parser.parse_block(&block.data, block.last, &mut aggregator, |line, message| {
+                warning_count += 1;
+                if warnings.len() < WARNINGS_SHOWN {
+                    warnings.push((block.index, line, message));
                 }
-                Err(err) => {
-                    aggregator.skip();
-                    format!("unreadable row ({err})")
-                }
-            };
-            warning_count += 1;
-            if warnings.len() < WARNINGS_SHOWN {
-                warnings.push((block.index, line, message));
+            });
+        match parsed {
+            Some(breaks) => lines.push((block.index, breaks)),
+            None => {
+                split_field = true;
+                break;
             }
         }
-        split_field |= open_quote && !block.last;
-        lines.push((block.index, reader.position().line() - 1));
         let _ = free.send(block.data);
     }
     WorkerResult {
@@ -350,6 +339,108 @@ fn work(
         warning_count,
         lines,
         split_field,
+    }
+}
+
+/// Parses blocks of whole lines. A line without quotes is split at its commas in place (what
+/// a CSV parser would make of it); a line with quotes goes through csv-core. A record that
+/// does not end with its line (a quoted line break) makes the block unparsable here.
+struct LineParser {
+    ranges: Vec<(usize, usize)>,
+    core: csv_core::Reader,
+    output: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl LineParser {
+    fn new() -> LineParser {
+        let mut core = csv_core::Reader::new();
+        // A first record, so that a later line is never taken for the file's start (where a
+        // byte-order mark would be dropped).
+        let _ = core.read_record(b"x\n", &mut [0; 4], &mut [0; 4]);
+        LineParser {
+            ranges: Vec::with_capacity(32),
+            core,
+            output: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// Adds every row of `data` (whole lines; the file's end when `last`); the line breaks
+    /// read, or `None` when a record spans lines.
+    fn parse_block(
+        &mut self,
+        data: &[u8],
+        last: bool,
+        aggregator: &mut Aggregator,
+        mut warn: impl FnMut(u64, String),
+    ) -> Option<u64> {
+        let mut line_no = 1;
+        let mut pos = 0;
+        while pos < data.len() {
+            let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |at| pos + at);
+            let ends_file = last && end == data.len();
+            let raw = &data[pos..end];
+            let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+            pos = end + 1;
+            let added = if line.is_empty() {
+                Ok(())
+            } else if memchr::memchr2(b'"', b'\r', line).is_none() {
+                self.ranges.clear();
+                let mut start = 0;
+                for comma in memchr::memchr_iter(b',', line) {
+                    self.ranges.push((start, comma));
+                    start = comma + 1;
+                }
+                self.ranges.push((start, line.len()));
+                aggregator.add_fields(Fields {
+                    data: line,
+                    ranges: &self.ranges,
+                })
+            } else if line.contains(&b'\r') {
+                return None;
+            } else {
+                self.parse_quoted(line, ends_file)?;
+                aggregator.add_fields(Fields {
+                    data: &self.output,
+                    ranges: &self.ranges,
+                })
+            };
+            if let Err(message) = added {
+                warn(line_no, message);
+            }
+            line_no += 1;
+        }
+        Some(line_no - 1)
+    }
+
+    /// Parses one line holding quotes into `output` and `ranges`; `None` when its record goes
+    /// on past the line's end. At the file's end an open quote ends with the file, as in
+    /// every CSV reader.
+    fn parse_quoted(&mut self, line: &[u8], ends_file: bool) -> Option<()> {
+        use csv_core::ReadRecordResult::Record;
+        self.output.resize(line.len() + 1, 0);
+        self.ends.resize(line.len() + 2, 0);
+        let (_, nin, nout, nend) = self
+            .core
+            .read_record(line, &mut self.output, &mut self.ends);
+        debug_assert_eq!(nin, line.len(), "no terminator inside a line");
+        let tail: &[u8] = if ends_file { b"" } else { b"\n" };
+        let (result, _, more_out, more_ends) =
+            self.core
+                .read_record(tail, &mut self.output[nout..], &mut self.ends[nend..]);
+        if result != Record {
+            return None;
+        }
+        let fields = nend + more_ends;
+        self.output.truncate(nout + more_out);
+        self.ranges.clear();
+        let mut start = 0;
+        for &end in &self.ends[..fields] {
+            self.ranges.push((start, end));
+            start = end;
+        }
+        Some(())
     }
 }
 

@@ -41,11 +41,14 @@ impl Exporter for TableExporter {
         }
         writeln!(out, "{header}")?;
         for group in &report.groups {
-            writeln!(
-                out,
-                "{}",
-                row(&shorten(&group.key, key_width), &group.metrics, key_width)
-            )?;
+            // A key too long for its column gets a line of its own, whole.
+            let key = if group.key.chars().count() > key_width {
+                writeln!(out, "{}", shorten(&group.key, WIDTH))?;
+                ""
+            } else {
+                &group.key
+            };
+            writeln!(out, "{}", row(key, &group.metrics, key_width))?;
         }
         if report.groups.is_empty() {
             writeln!(out, "(no attempts match)")?;
@@ -105,7 +108,7 @@ fn write_extras(report: &Report, out: &mut dyn Write) -> Result<()> {
             .iter()
             .map(|k| format!("{} {}", k.kind, k.count))
             .collect();
-        writeln!(out, "\nNear misses: {}", kinds.join(", "))?;
+        writeln!(out, "\n{}", wrap("Near misses:", &kinds, WIDTH))?;
     }
     if let Some(best) = &report.progress.best_day {
         writeln!(
@@ -132,6 +135,30 @@ fn write_extras(report: &Report, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// `items` after `head`, separated by commas, in lines of at most `width` characters (an item
+/// is never split; later lines are indented).
+fn wrap(head: &str, items: &[String], width: usize) -> String {
+    let mut text = head.to_string();
+    let mut line = head.chars().count();
+    for (at, item) in items.iter().enumerate() {
+        let last = at + 1 == items.len();
+        let piece = if last {
+            item.clone()
+        } else {
+            format!("{item},")
+        };
+        let size = piece.chars().count();
+        if line + 1 + size > width && line > 2 {
+            text.push_str("\n ");
+            line = 1;
+        }
+        text.push(' ');
+        text.push_str(&piece);
+        line += 1 + size;
+    }
+    text
+}
+
 /// Cuts `text` to `width` characters, keeping both ends (`icd10cm-c…com-001`).
 pub(crate) fn shorten(text: &str, width: usize) -> String {
     let count = text.chars().count();
@@ -154,5 +181,22 @@ mod tests {
         assert_eq!(shorten("short", 10), "short");
         assert_eq!(shorten("icd10cm-common/com-001", 14), "icd10cm…om-001");
         assert_eq!(shorten("icd10cm-common/com-001", 14).chars().count(), 14);
+    }
+
+    #[test]
+    fn wraps_at_spaces() {
+        let items = [
+            "typo 3".to_string(),
+            "same_category 12".into(),
+            "format 1".into(),
+        ];
+        assert_eq!(
+            wrap("Near misses:", &items, 80),
+            "Near misses: typo 3, same_category 12, format 1"
+        );
+        assert_eq!(
+            wrap("Near misses:", &items, 32),
+            "Near misses: typo 3,\n  same_category 12, format 1"
+        );
     }
 }
