@@ -68,7 +68,12 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.source, self.line, self.message)
+        // Line 0: the problem is the file itself (missing, a folder, unreadable).
+        if self.line == 0 {
+            write!(f, "{}: {}", self.source, self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.source, self.line, self.message)
+        }
     }
 }
 
@@ -191,7 +196,12 @@ pub fn parse_deck(
         .from_reader(bytes);
     let header = match reader.headers() {
         Ok(header) => header.clone(),
-        Err(err) => return (deck, vec![problem(1, format!("cannot read the header: {err}"))]),
+        Err(err) => {
+            return (
+                deck,
+                vec![problem(1, format!("cannot read the header: {err}"))],
+            );
+        }
     };
     let columns: HashMap<String, usize> = header
         .iter()
@@ -254,7 +264,10 @@ pub fn parse_deck(
 fn binary_or_utf8_problem(bytes: &[u8]) -> Option<(usize, String)> {
     let line_of = |at: usize| bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
     if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        return Some((line_of(at), "binary file (NUL byte), not a CSV deck".to_string()));
+        return Some((
+            line_of(at),
+            "binary file (NUL byte), not a CSV deck".to_string(),
+        ));
     }
     match std::str::from_utf8(bytes) {
         Ok(_) => None,
@@ -275,6 +288,19 @@ fn build_item(
     for column in ["id", "prompt", "answer", "system"] {
         if field(column).is_empty() {
             problems.push(format!("empty `{column}`"));
+        }
+    }
+    // Escape sequences in a deck would be sent to the drilling user's terminal.
+    for column in ["id", "prompt", "answer", "accept", "category", "rationale"] {
+        let text = field(column);
+        if let Some(c) = text
+            .chars()
+            .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
+            problems.push(format!(
+                "`{column}` holds a control character (U+{:04X})",
+                u32::from(c)
+            ));
         }
     }
     let system = match field("system").parse::<System>() {
@@ -326,7 +352,10 @@ fn code_problems(
             ));
             continue;
         }
-        let Some(set) = codes.and_then(|sets| sets.set(system)).filter(|s| !s.is_empty()) else {
+        let Some(set) = codes
+            .and_then(|sets| sets.set(system))
+            .filter(|s| !s.is_empty())
+        else {
             continue;
         };
         match set.get(&codes::normalize(system, code)).map(|e| e.status) {
@@ -367,13 +396,35 @@ mod tests {
     #[test]
     fn reports_each_problem_with_its_line() {
         let cases = [
-            ("id,prompt,answer\na,b,E11.9\n", "t.csv:1: missing required column `system`"),
-            ("id,prompt,answer,system\na,,E11.9,icd10cm\n", "t.csv:2: empty `prompt`"),
-            ("id,prompt,answer,system\na,p,E11.9,icd10cm\na,q,I10,icd10cm\n", "t.csv:3: duplicate id `a` (first used on line 2)"),
-            ("id,prompt,answer,system\na,p,E11.9,icd9\n", "t.csv:2: unknown system `icd9`"),
-            ("id,prompt,answer,system\na,p,E1.19,icd10cm\n", "t.csv:2: `E1.19` in `answer` is not a well-formed ICD-10-CM code"),
+            (
+                "id,prompt,answer\na,b,E11.9\n",
+                "t.csv:1: missing required column `system`",
+            ),
+            (
+                "id,prompt,answer,system\na,,E11.9,icd10cm\n",
+                "t.csv:2: empty `prompt`",
+            ),
+            (
+                "id,prompt,answer,system\na,p,E11.9,icd10cm\na,q,I10,icd10cm\n",
+                "t.csv:3: duplicate id `a` (first used on line 2)",
+            ),
+            (
+                "id,prompt,answer,system\na,p,E11.9,icd9\n",
+                "t.csv:2: unknown system `icd9`",
+            ),
+            (
+                "id,prompt,answer,system\na,p,E1.19,icd10cm\n",
+                "t.csv:2: `E1.19` in `answer` is not a well-formed ICD-10-CM code",
+            ),
             ("id,prompt,answer,system\n", "t.csv:1: deck has no items"),
-            ("id,prompt,answer,system\na,p,E11.9,icd10cm\nb,p\0,I10,icd10cm\n", "t.csv:3: binary file"),
+            (
+                "id,prompt,answer,system\na,\u{1b}[2Jp,E11.9,icd10cm\n",
+                "t.csv:2: `prompt` holds a control character (U+001B)",
+            ),
+            (
+                "id,prompt,answer,system\na,p,E11.9,icd10cm\nb,p\0,I10,icd10cm\n",
+                "t.csv:3: binary file",
+            ),
         ];
         for (text, want) in cases {
             let (_, problems) = parse(text);
@@ -391,6 +442,19 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].line, 3);
         assert!(problems[0].message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn a_problem_with_the_file_itself_has_no_line() {
+        let missing = load_deck("no-such.csv", None).unwrap_err().to_string();
+        assert_eq!(missing, "no-such.csv: no such file");
+        let unknown = load_deck("no-such-deck", None).unwrap_err().to_string();
+        assert!(
+            unknown.starts_with(
+                "no-such-deck: no such file, and no embedded deck of that name (embedded decks: "
+            ),
+            "{unknown}"
+        );
     }
 
     #[test]

@@ -13,12 +13,13 @@ pub mod log;
 pub mod metrics;
 pub mod piped;
 pub mod render;
-pub mod review;
 pub mod report;
+pub mod review;
 pub mod runner;
 pub mod score;
 pub mod session;
 pub mod shuffle;
+pub mod signals;
 pub mod term;
 
 use std::process::ExitCode;

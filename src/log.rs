@@ -87,7 +87,9 @@ impl Attempt {
             text(&self.detail),
             format_score(self.score),
             self.elapsed_ms.to_string(),
-            self.first_key_ms.map(|ms| ms.to_string()).unwrap_or_default(),
+            self.first_key_ms
+                .map(|ms| ms.to_string())
+                .unwrap_or_default(),
             self.keystrokes.to_string(),
             self.backspaces.to_string(),
         ]
@@ -165,7 +167,11 @@ pub fn format_score(score: f64) -> String {
     // Adding 0.0 turns -0.0 (an empty sum) into 0.0.
     let text = format!("{:.3}", score + 0.0);
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text.is_empty() { "0".to_string() } else { text.to_string() }
+    if text.is_empty() {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
 }
 
 fn single_line(value: &str) -> String {
@@ -233,11 +239,7 @@ impl LogWriter {
         if path.is_dir() {
             bail!("log {} is a folder, not a file", path.display());
         }
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent).with_context(|| {
-                format!("cannot create the log's folder {}", parent.display())
-            })?;
-        }
+        create_parent(path)?;
         let file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -248,7 +250,7 @@ impl LogWriter {
             file,
             path: path.to_path_buf(),
         };
-        writer.locked(|file, path| check_header(file, path))?;
+        writer.locked(check_header)?;
         Ok(writer)
     }
 
@@ -293,6 +295,22 @@ impl LogWriter {
         let _ = self.file.unlock();
         result
     }
+}
+
+/// Creates the folders a log goes in, naming a file that stands where a folder must be.
+fn create_parent(path: &Path) -> Result<()> {
+    let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    if let Some(file) = parent.ancestors().find(|at| at.exists() && !at.is_dir()) {
+        bail!(
+            "cannot create the log's folder {}: {} is a file, not a folder",
+            parent.display(),
+            file.display()
+        );
+    }
+    fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create the log's folder {}", parent.display()))
 }
 
 /// What must precede a new row so that it starts on its own line: nothing after a complete
@@ -365,7 +383,12 @@ pub fn read_log(
         bail!("log {} is a folder, not a file", path.display());
     }
     let file = File::open(path).with_context(|| format!("cannot read log {}", path.display()))?;
-    read_log_from(BufReader::with_capacity(256 * 1024, file), path, &mut row, &mut warn)
+    read_log_from(
+        BufReader::with_capacity(256 * 1024, file),
+        path,
+        &mut row,
+        &mut warn,
+    )
 }
 
 /// [`read_log`] over any reader (`path` names it in messages).
@@ -453,7 +476,9 @@ mod tests {
 
     #[test]
     fn guards_round_trip() {
-        for value in ["=SUM(A1)", "+1", "-ectomy", "@cmd", "E11.9", "'quoted", "", "'=x"] {
+        for value in [
+            "=SUM(A1)", "+1", "-ectomy", "@cmd", "E11.9", "'quoted", "", "'=x",
+        ] {
             assert_eq!(unguard(&guard(value)), value, "{value}");
         }
         assert_eq!(guard("=1+1"), "'=1+1");
@@ -482,7 +507,10 @@ mod tests {
         read_log(&path, |a| rows.push(a), |w| panic!("{w}")).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].entered, "=HYPERLINK(\"x\")");
-        assert_eq!(rows[0].prompt, "Type 2 diabetes, \"no\" complications next line");
+        assert_eq!(
+            rows[0].prompt,
+            "Type 2 diabetes, \"no\" complications next line"
+        );
         assert_eq!(rows[1], attempt("e119").with_prompt(&rows[1].prompt));
     }
 
@@ -513,14 +541,18 @@ mod tests {
         let cut_at = whole.len() - 40;
         let row = attempt("I10").to_csv_line();
         let mut file = OpenOptions::new().append(true).open(&path).unwrap();
-        file.write_all(&row.as_bytes()[..row.find("no\"\"").unwrap()]).unwrap();
+        file.write_all(&row.as_bytes()[..row.find("no\"\"").unwrap()])
+            .unwrap();
         drop(file);
         assert!(cut_at > 0);
         writer.append(&attempt("E11.8")).unwrap();
         let mut rows = Vec::new();
         let mut warnings = Vec::new();
         read_log(&path, |a| rows.push(a), |w| warnings.push(w)).unwrap();
-        assert_eq!(rows.iter().map(|r| r.entered.as_str()).collect::<Vec<_>>(), ["E11.9", "E11.8"]);
+        assert_eq!(
+            rows.iter().map(|r| r.entered.as_str()).collect::<Vec<_>>(),
+            ["E11.9", "E11.8"]
+        );
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert_eq!(warnings[0].line, 3);
     }

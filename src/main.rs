@@ -4,7 +4,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = codedrill::cli::Cli::parse();
-    match codedrill::run(cli) {
+    let code = match codedrill::run(cli) {
         Ok(code) => code,
         Err(err) if codedrill::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
@@ -12,5 +12,11 @@ fn main() -> ExitCode {
             eprintln!("Error: {err:#}");
             ExitCode::FAILURE
         }
+    };
+    // A session ended by SIGTERM, SIGHUP or SIGINT has kept its rows and printed its
+    // summary; the exit status still says how it ended (128 + the signal's number).
+    match codedrill::signals::received() {
+        Some(signal) => ExitCode::from(codedrill::signals::exit_status(signal)),
+        None => code,
     }
 }

@@ -5,15 +5,20 @@
 use std::io::{BufRead, Write};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
+use std::time::Duration;
 
 use anyhow::Result;
 
 use crate::clock::Clock;
 use crate::runner::{Frontend, Question};
 use crate::session::{Answer, Ending, Typing};
+use crate::signals;
 
 /// Bytes of a line kept; the rest is counted, not stored.
 const LINE_CAP: usize = 4096;
+
+/// How often a wait for input looks for a signal.
+const TICK: Duration = Duration::from_millis(100);
 
 /// One input line, capped.
 struct Line {
@@ -31,6 +36,7 @@ pub struct PipedFrontend<W: Write> {
 impl<W: Write> PipedFrontend<W> {
     /// Starts reading `input` on its own thread.
     pub fn new(input: impl BufRead + Send + 'static, out: W) -> PipedFrontend<W> {
+        signals::watch();
         let (sender, lines) = mpsc::sync_channel(16);
         thread::spawn(move || {
             let mut input = input;
@@ -44,8 +50,54 @@ impl<W: Write> PipedFrontend<W> {
     }
 }
 
+/// What waiting for a line gave.
+enum Received {
+    Line(Line),
+    TimedOut,
+    /// End of input.
+    End,
+    /// SIGTERM, SIGHUP or SIGINT: the session ends.
+    Signal,
+}
+
+impl<W: Write> PipedFrontend<W> {
+    /// Waits for the next line until the item's deadline, waking every [`TICK`] to notice a
+    /// signal.
+    fn next_line(&self, question: &Question, clock: &dyn Clock) -> Received {
+        loop {
+            if signals::requested() {
+                return Received::Signal;
+            }
+            let wait = match question.deadline() {
+                Some(deadline) => {
+                    let left = deadline.saturating_sub(clock.now());
+                    if left.is_zero() {
+                        return Received::TimedOut;
+                    }
+                    left.min(TICK)
+                }
+                None => TICK,
+            };
+            match self.lines.recv_timeout(wait) {
+                Ok(line) => return Received::Line(line),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return Received::End,
+            }
+        }
+    }
+}
+
 impl<W: Write> Frontend for PipedFrontend<W> {
     fn ask(&mut self, question: &Question, clock: &dyn Clock) -> Result<Answer> {
+        if signals::requested() {
+            let now = clock.now();
+            return Ok(Answer {
+                ending: Ending::Quit,
+                typing: Typing::new(now),
+                at: now,
+            });
+        }
+        crate::term::inject_panic(question.number);
         let category = if question.item.category.is_empty() {
             String::new()
         } else {
@@ -59,15 +111,9 @@ impl<W: Write> Frontend for PipedFrontend<W> {
         write!(self.out, "> ")?;
         self.out.flush()?;
         let started = clock.now();
-        let received = match question.deadline() {
-            Some(deadline) => {
-                let wait = deadline.saturating_sub(clock.now());
-                self.lines.recv_timeout(wait)
-            }
-            None => self.lines.recv().map_err(|_| RecvTimeoutError::Disconnected),
-        };
-        let (ending, typing) = match received {
-            Ok(line) => {
+        let (ending, typing) = match self.next_line(question, clock) {
+            Received::Signal => (Ending::Quit, Typing::new(started)),
+            Received::Line(line) => {
                 let typing = Typing::from_line(started, &line.text, line.chars);
                 let ending = if line.text.trim().is_empty() {
                     Ending::Skipped
@@ -76,11 +122,11 @@ impl<W: Write> Frontend for PipedFrontend<W> {
                 };
                 (ending, typing)
             }
-            Err(RecvTimeoutError::Timeout) => {
+            Received::TimedOut => {
                 writeln!(self.out, "(time is up)")?;
                 (Ending::TimedOut, Typing::new(started))
             }
-            Err(RecvTimeoutError::Disconnected) => {
+            Received::End => {
                 writeln!(self.out)?;
                 (Ending::Quit, Typing::new(started))
             }
@@ -94,10 +140,12 @@ impl<W: Write> Frontend for PipedFrontend<W> {
 }
 
 /// Reads one line, keeping at most [`LINE_CAP`] bytes of it; `None` at the end of input.
-/// Invalid UTF-8 is replaced, never an error.
+/// Invalid UTF-8 is replaced and control characters (NUL, escape sequences, a CR before the
+/// line break) are dropped, never an error.
 fn read_capped_line(input: &mut impl BufRead) -> Option<Line> {
     let mut kept = Vec::new();
-    let mut chars = 0usize;
+    // Characters of the part that was not kept (approximate: control bytes not counted).
+    let mut dropped_chars = 0usize;
     let mut any = false;
     loop {
         let buffer = match input.fill_buf() {
@@ -113,9 +161,13 @@ fn read_capped_line(input: &mut impl BufRead) -> Option<Line> {
             Some(at) => (&buffer[..at], true),
             None => (buffer, false),
         };
-        chars += chunk.iter().filter(|&&b| b & 0xC0 != 0x80).count();
         let room = LINE_CAP.saturating_sub(kept.len());
-        kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let (keep, drop) = chunk.split_at(chunk.len().min(room));
+        kept.extend_from_slice(keep);
+        dropped_chars += drop
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80 && !b.is_ascii_control())
+            .count();
         let used = chunk.len() + usize::from(done);
         input.consume(used);
         if done {
@@ -125,14 +177,12 @@ fn read_capped_line(input: &mut impl BufRead) -> Option<Line> {
     if !any {
         return None;
     }
-    if kept.last() == Some(&b'\r') {
-        kept.pop();
-        chars = chars.saturating_sub(1);
-    }
-    Some(Line {
-        text: String::from_utf8_lossy(&kept).into_owned(),
-        chars,
-    })
+    let text: String = String::from_utf8_lossy(&kept)
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    let chars = text.chars().count() + dropped_chars;
+    Some(Line { text, chars })
 }
 
 #[cfg(test)]
@@ -155,8 +205,10 @@ mod tests {
 
     #[test]
     fn survives_invalid_utf8_and_nul() {
-        let mut reader = &b"E1\xff1\x00.9\n"[..];
+        let mut reader = &b"E1\xff1\x00.9\n\x00\x1b[A\r\n"[..];
         let line = read_capped_line(&mut reader).unwrap();
-        assert!(line.text.starts_with("E1\u{fffd}1"));
+        assert_eq!((line.text.as_str(), line.chars), ("E1\u{fffd}1.9", 6));
+        let controls = read_capped_line(&mut reader).unwrap();
+        assert_eq!((controls.text.as_str(), controls.chars), ("[A", 2));
     }
 }

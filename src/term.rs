@@ -14,6 +14,7 @@ use crate::clock::Clock;
 use crate::render::Palette;
 use crate::runner::{Frontend, Question};
 use crate::session::{Answer, Ending, Key, Typing};
+use crate::signals;
 
 /// How often the countdown is redrawn while no key comes.
 const TICK: Duration = Duration::from_millis(100);
@@ -77,6 +78,16 @@ pub fn decode_key(event: &KeyEvent) -> Option<Key> {
     }
 }
 
+/// Time left as `42s` or, from a minute up, `12:05`.
+fn time_left(left: Duration) -> String {
+    let seconds = left.as_secs_f64().ceil() as u64;
+    if seconds < 60 {
+        format!("{seconds}s")
+    } else {
+        format!("{}:{:02}", seconds / 60, seconds % 60)
+    }
+}
+
 /// Asks items on the terminal.
 pub struct TermFrontend {
     pub palette: Palette,
@@ -115,14 +126,28 @@ impl TermFrontend {
 
 impl Frontend for TermFrontend {
     fn ask(&mut self, question: &Question, clock: &dyn Clock) -> Result<Answer> {
+        signals::watch();
+        if signals::requested() {
+            let now = clock.now();
+            return Ok(Answer {
+                ending: Ending::Quit,
+                typing: Typing::new(now),
+                at: now,
+            });
+        }
         let mut stdout = io::stdout();
         write!(stdout, "{}", self.header(question))?;
         stdout.flush()?;
         let bar = self.bar(question, clock);
         let guard = RawGuard::enter()?;
+        inject_panic(question.number);
         let started = clock.now();
         let mut typing = Typing::new(started);
         let ending = loop {
+            // SIGTERM, SIGHUP or SIGINT end the session like Ctrl-C.
+            if signals::requested() {
+                break Ending::Quit;
+            }
             let now = clock.now();
             if let Some(deadline) = question.deadline() {
                 if now >= deadline {
@@ -130,35 +155,98 @@ impl Frontend for TermFrontend {
                 }
                 let left = deadline - now;
                 bar.set_position((now - started).as_millis() as u64);
-                bar.set_prefix(format!("{:.0}s", left.as_secs_f64().ceil()));
+                bar.set_prefix(time_left(left));
             }
             let wait = question
                 .deadline()
                 .map_or(TICK, |deadline| deadline.saturating_sub(now).min(TICK));
-            if !event::poll(wait).context("cannot read the terminal")? {
+            let Some(event) = next_event(wait)? else {
                 continue;
-            }
-            let Event::Key(event) = event::read().context("cannot read the terminal")? else {
+            };
+            let Event::Key(event) = event else {
                 continue;
             };
             let Some(key) = decode_key(&event) else {
                 continue;
             };
+            let before = typing.text().len();
             if let Some(ending) = typing.press(key, clock.now()) {
                 break ending;
             }
-            bar.set_message(typing.text().to_string());
+            // Redraw only on a change: past the length cap a pasted flood changes nothing.
+            if typing.text().len() != before {
+                bar.set_message(typing.text().to_string());
+            }
         };
         let at = clock.now();
         bar.finish_and_clear();
         drop(guard);
         let shown = match ending {
-            Ending::TimedOut => format!("> {}  {}", typing.text(), self.palette.red("(time is up)")),
-            Ending::Quit => format!("> {}  {}", typing.text(), self.palette.dim("(session ended)")),
+            Ending::TimedOut => {
+                format!("> {}  {}", typing.text(), self.palette.red("(time is up)"))
+            }
+            Ending::Quit => format!(
+                "> {}  {}",
+                typing.text(),
+                self.palette.dim("(session ended)")
+            ),
             _ => format!("> {}", typing.text()),
         };
-        writeln!(stdout, "{shown}")?;
+        // A closed terminal (SIGHUP) cannot show the line; the session still ends cleanly.
+        let shown = writeln!(stdout, "{shown}").and_then(|()| stdout.flush());
+        if let Err(err) = shown
+            && !signals::requested()
+        {
+            return Err(err.into());
+        }
         Ok(Answer { ending, typing, at })
+    }
+}
+
+/// The next terminal event within `wait`, if any. A terminal that fails while a signal is
+/// ending the session (it was closed) gives no event rather than an error.
+fn next_event(wait: Duration) -> Result<Option<Event>> {
+    let read = || -> io::Result<Option<Event>> {
+        if !event::poll(Duration::ZERO)? {
+            wake_key_reader();
+            if !event::poll(wait)? {
+                return Ok(None);
+            }
+        }
+        event::read().map(Some)
+    };
+    match read() {
+        Ok(event) => Ok(event),
+        Err(_) if signals::requested() => Ok(None),
+        Err(err) => Err(err).context("cannot read the terminal"),
+    }
+}
+
+/// Makes the terminal report its pending input again. crossterm waits for input with an
+/// edge-triggered poll but reads only 1 KiB at a time, so once a long paste has filled the
+/// terminal's input buffer no new edge comes and the rest of the paste (and every key after
+/// it) would wait forever. Setting the terminal's attributes to what they are wakes its
+/// readers, giving the poll a new edge.
+fn wake_key_reader() {
+    use std::os::fd::AsRawFd;
+    let fd = io::stdin().as_raw_fd();
+    // SAFETY: `termios` is plain data that tcgetattr fills in; it is only handed back
+    // unchanged to tcsetattr on the same descriptor.
+    unsafe {
+        let mut settings: libc::termios = std::mem::zeroed();
+        if libc::tcgetattr(fd, &mut settings) == 0 {
+            libc::tcsetattr(fd, libc::TCSANOW, &settings);
+        }
+    }
+}
+
+/// Test builds only: `CODEDRILL_TEST_PANIC_AT=N` panics when item N is asked, so tests can
+/// check that a panic keeps the rows answered and gives the terminal back.
+pub fn inject_panic(number: usize) {
+    if cfg!(debug_assertions)
+        && std::env::var("CODEDRILL_TEST_PANIC_AT").is_ok_and(|at| at == number.to_string())
+    {
+        panic!("test panic injected at item {number}");
     }
 }
 
@@ -172,12 +260,27 @@ mod tests {
 
     #[test]
     fn decodes_keys() {
-        assert_eq!(press(KeyCode::Char('e'), KeyModifiers::NONE), Some(Key::Char('e')));
-        assert_eq!(press(KeyCode::Char('E'), KeyModifiers::SHIFT), Some(Key::Char('E')));
-        assert_eq!(press(KeyCode::Char('c'), KeyModifiers::CONTROL), Some(Key::Quit));
-        assert_eq!(press(KeyCode::Char('d'), KeyModifiers::CONTROL), Some(Key::Quit));
+        assert_eq!(
+            press(KeyCode::Char('e'), KeyModifiers::NONE),
+            Some(Key::Char('e'))
+        );
+        assert_eq!(
+            press(KeyCode::Char('E'), KeyModifiers::SHIFT),
+            Some(Key::Char('E'))
+        );
+        assert_eq!(
+            press(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            Some(Key::Quit)
+        );
+        assert_eq!(
+            press(KeyCode::Char('d'), KeyModifiers::CONTROL),
+            Some(Key::Quit)
+        );
         assert_eq!(press(KeyCode::Char('x'), KeyModifiers::CONTROL), None);
-        assert_eq!(press(KeyCode::Backspace, KeyModifiers::NONE), Some(Key::Backspace));
+        assert_eq!(
+            press(KeyCode::Backspace, KeyModifiers::NONE),
+            Some(Key::Backspace)
+        );
         assert_eq!(press(KeyCode::Enter, KeyModifiers::NONE), Some(Key::Enter));
         assert_eq!(press(KeyCode::Esc, KeyModifiers::NONE), Some(Key::Esc));
         assert_eq!(press(KeyCode::Left, KeyModifiers::NONE), None);

@@ -142,7 +142,9 @@ fn icd10cm_shape(code: &str) -> bool {
         && b[0].is_ascii_uppercase()
         && b[1].is_ascii_digit()
         && (b[2].is_ascii_digit() || b[2] == b'A' || b[2] == b'B')
-        && b[3..].iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        && b[3..]
+            .iter()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
 }
 
 fn icd10pcs_shape(code: &str) -> bool {

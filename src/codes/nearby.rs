@@ -140,7 +140,10 @@ pub fn search(sets: &[&CodeSet], query: &str, limit: usize) -> Vec<Entry> {
         });
     }
     hits.sort_by(|a, b| (a.0, a.1, &a.2.code).cmp(&(b.0, b.1, &b.2.code)));
-    hits.into_iter().take(limit).map(|(_, _, entry)| entry).collect()
+    hits.into_iter()
+        .take(limit)
+        .map(|(_, _, entry)| entry)
+        .collect()
 }
 
 /// Where the description starts in a `CODE\tSTATUS\tDESCRIPTION` line.

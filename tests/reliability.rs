@@ -1,0 +1,734 @@
+//! Reliability and hostile input (issue 7): the log survives SIGKILL, signals, a panic,
+//! concurrent sessions, a cut last row and foreign files; hostile answers are capped and
+//! readable; the formula guard round-trips; errors name their culprit in one line.
+
+mod common;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use codedrill::log::{Attempt, Warning, header_line, read_log};
+use common::{Scratch, codedrill, fixture};
+
+/// The binary with a clean environment, stdin piped, output captured.
+fn spawn_drill(args: &[&str], log: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_codedrill"))
+        .arg("drill")
+        .args(args)
+        .arg("--log")
+        .arg(log)
+        .env_remove("CODEDRILL_LOG")
+        .env_remove("XDG_DATA_HOME")
+        .env("USER", "tester")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn codedrill")
+}
+
+/// A deck of `count` terminology items (`word1`, `word2`, ...), no code set needed.
+fn term_deck(scratch: &Scratch, count: usize) -> String {
+    let path = scratch.path(&format!("terms{count}.csv"));
+    let mut text = String::from("id,system,category,prompt,answer\n");
+    for n in 1..=count {
+        text.push_str(&format!(
+            "t{n},term,Words,\"Say word {n}, please\",word{n}\n"
+        ));
+    }
+    fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// Rows and warnings, read with the library's reader.
+fn read_all(path: &Path) -> (Vec<Attempt>, Vec<Warning>) {
+    let mut rows = Vec::new();
+    let mut warnings = Vec::new();
+    read_log(path, |row| rows.push(row), |warning| warnings.push(warning)).expect("log readable");
+    (rows, warnings)
+}
+
+/// Lines of the log that are its header.
+fn header_count(path: &Path) -> usize {
+    let text = fs::read_to_string(path).unwrap();
+    text.lines().filter(|line| *line == header_line()).count()
+}
+
+/// Waits until the log holds at least `rows` lines after its header.
+fn wait_for_rows(path: &Path, rows: usize) {
+    let start = Instant::now();
+    loop {
+        let lines = fs::read_to_string(path)
+            .map(|t| t.lines().count())
+            .unwrap_or(0);
+        if lines > rows {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "only {lines} lines in the log"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn send_signal(pid: u32, signal: &str) {
+    let status = Command::new("kill")
+        .args(["-s", signal, &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+/// Waits for a child, killing it if it takes longer than 20 s.
+fn finish(mut child: Child) -> std::process::Output {
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("codedrill did not end");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Peak resident memory of a live process, in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/PID/status")
+}
+
+#[test]
+fn sigkill_mid_session_leaves_every_answered_row_whole() {
+    let scratch = Scratch::new();
+    let deck = term_deck(&scratch, 300);
+    let log = scratch.log();
+    // Killed while idle after five answers, then killed while answers stream in.
+    let mut child = spawn_drill(&[&deck, "--order", "file", "-n", "300"], &log);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"word1\nword2\nwrong\n\nword5\n").unwrap();
+    wait_for_rows(&log, 5);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (rows, warnings) = read_all(&log);
+    assert_eq!(rows.len(), 5);
+    assert!(warnings.is_empty(), "{warnings:?}");
+
+    for round in 0..5 {
+        let mut child = spawn_drill(&[&deck, "--order", "file", "-n", "300"], &log);
+        let mut stdin = child.stdin.take().unwrap();
+        let answers: String = (1..=300).map(|n| format!("word{n}\n")).collect();
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(answers.as_bytes());
+        });
+        std::thread::sleep(Duration::from_millis(150 + 40 * round));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let _ = writer.join();
+    }
+    let (rows, warnings) = read_all(&log);
+    assert!(
+        warnings.is_empty(),
+        "a row was cut by SIGKILL: {warnings:?}"
+    );
+    let text = fs::read_to_string(&log).unwrap();
+    assert!(text.ends_with('\n'));
+    assert_eq!(text.lines().count(), rows.len() + 1);
+    assert_eq!(header_count(&log), 1);
+}
+
+#[test]
+fn sigterm_sighup_and_sigint_end_a_piped_session_keeping_its_rows() {
+    for (signal, status) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        let scratch = Scratch::new();
+        let log = scratch.log();
+        let mut child = spawn_drill(&[&fixture("decks/good.csv"), "--order", "file"], &log);
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"E11.9\nI10\n").unwrap();
+        wait_for_rows(&log, 2);
+        send_signal(child.id(), signal);
+        let output = finish(child);
+        drop(stdin);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(
+            output.status.code(),
+            Some(status),
+            "SIG{signal}: {output:?}"
+        );
+        assert!(stdout.contains("Session summary"), "SIG{signal}: {stdout}");
+        assert!(stdout.contains("2 (of 5 planned)"), "SIG{signal}: {stdout}");
+        let (rows, warnings) = read_all(&log);
+        assert_eq!(rows.len(), 2, "SIG{signal}");
+        assert!(warnings.is_empty());
+    }
+}
+
+#[test]
+fn a_panic_keeps_the_rows_answered() {
+    let scratch = Scratch::new();
+    let log = scratch.log();
+    codedrill()
+        .args([
+            "drill",
+            &fixture("decks/good.csv"),
+            "--order",
+            "file",
+            "--log",
+        ])
+        .arg(&log)
+        .env("CODEDRILL_TEST_PANIC_AT", "3")
+        .write_stdin("E11.9\nI10\nhepatitis\n")
+        .assert()
+        .code(101);
+    let (rows, warnings) = read_all(&log);
+    assert_eq!(rows.len(), 2);
+    assert!(warnings.is_empty());
+}
+
+#[test]
+fn concurrent_sessions_keep_rows_whole_with_one_header() {
+    const SESSIONS: usize = 6;
+    const ANSWERS: usize = 50;
+    let scratch = Scratch::new();
+    let deck = term_deck(&scratch, ANSWERS);
+    let log = scratch.log();
+    let children: Vec<Child> = (0..SESSIONS)
+        .map(|_| spawn_drill(&[&deck, "--order", "file", "-n", "50"], &log))
+        .collect();
+    let answers: String = (1..=ANSWERS).map(|n| format!("word{n}\n")).collect();
+    let mut writers = Vec::new();
+    let mut waiting = Vec::new();
+    for mut child in children {
+        let mut stdin = child.stdin.take().unwrap();
+        let answers = answers.clone();
+        writers.push(std::thread::spawn(move || {
+            stdin.write_all(answers.as_bytes())
+        }));
+        waiting.push(child);
+    }
+    for writer in writers {
+        writer.join().unwrap().unwrap();
+    }
+    for child in waiting {
+        assert!(finish(child).status.success());
+    }
+    let (rows, warnings) = read_all(&log);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(rows.len(), SESSIONS * ANSWERS);
+    assert_eq!(header_count(&log), 1);
+    assert!(rows.iter().all(|row| row.verdict == "correct"));
+    let mut per_session = std::collections::HashMap::new();
+    for row in &rows {
+        *per_session.entry(row.session.clone()).or_insert(0) += 1;
+    }
+    assert_eq!(per_session.len(), SESSIONS);
+    assert!(
+        per_session.values().all(|&n| n == ANSWERS),
+        "{per_session:?}"
+    );
+}
+
+#[test]
+fn a_cut_last_row_is_reported_and_the_next_session_starts_a_new_line() {
+    let scratch = Scratch::new();
+    let log = scratch.log();
+    let deck = fixture("decks/good.csv");
+    let drill = |answers: &str| {
+        let count = answers.lines().count().to_string();
+        codedrill()
+            .args(["drill", &deck, "--order", "file", "-n", &count, "--log"])
+            .arg(&log)
+            .write_stdin(answers.to_string())
+            .assert()
+            .success();
+    };
+    drill("E11.9\n");
+    drill("E11.9\n");
+    // Power loss in the middle of the second row, inside its quoted prompt.
+    let text = fs::read_to_string(&log).unwrap();
+    let second = text.match_indices('\n').nth(1).unwrap().0 + 1;
+    let cut_at = second + text[second..].find("diabetes,").unwrap() + 5;
+    fs::write(&log, &text[..cut_at]).unwrap();
+
+    let (rows, warnings) = read_all(&log);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].line, 3);
+    assert!(
+        warnings[0]
+            .to_string()
+            .starts_with(&format!("{}:3: ", log.display()))
+    );
+
+    drill("E11.8\nI10\n");
+    let text = fs::read_to_string(&log).unwrap();
+    assert!(
+        text[cut_at..].starts_with("\"\n"),
+        "the cut row is closed on its own line"
+    );
+    let (rows, warnings) = read_all(&log);
+    let entered: Vec<&str> = rows.iter().map(|row| row.entered.as_str()).collect();
+    assert_eq!(entered, ["E11.9", "E11.8", "I10"]);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].line, 3);
+    assert_eq!(header_count(&log), 1);
+}
+
+/// Runs a one-answer drill against `log` and returns its stderr, checking exit 1, one line.
+fn refused(log: &Path) -> String {
+    let output = codedrill()
+        .args(["drill", &fixture("decks/good.csv"), "--log"])
+        .arg(log)
+        .write_stdin("E11.9\n")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    assert!(stderr.starts_with("Error: "), "{stderr}");
+    assert!(
+        !String::from_utf8_lossy(&output.stdout).contains("[1/"),
+        "no item was asked"
+    );
+    stderr
+}
+
+#[test]
+fn foreign_and_damaged_logs_are_refused_untouched() {
+    let scratch = Scratch::new();
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend((0..=255u8).cycle().take(4000));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "other.csv",
+            b"name,score\nann,3\n".to_vec(),
+            "is not a codedrill log",
+        ),
+        ("picture.csv", png, "is a binary file"),
+        (
+            "latin1.csv",
+            b"id;nom\n1;caf\xe9\n".to_vec(),
+            "is not a codedrill log",
+        ),
+        (
+            "partial-header.csv",
+            b"timestamp,session,user\n".to_vec(),
+            "is not a codedrill log",
+        ),
+    ];
+    for (name, bytes, message) in cases {
+        let path = scratch.path(name);
+        fs::write(&path, &bytes).unwrap();
+        let stderr = refused(&path);
+        assert!(stderr.contains(message), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&path.display().to_string()),
+            "{name}: {stderr}"
+        );
+        assert_eq!(fs::read(&path).unwrap(), bytes, "{name} was changed");
+    }
+    let folder = scratch.path("folder.csv");
+    fs::create_dir(&folder).unwrap();
+    let stderr = refused(&folder);
+    assert!(stderr.contains("is a folder"), "{stderr}");
+    assert_eq!(fs::read_dir(&folder).unwrap().count(), 0);
+}
+
+/// Whether `path` can be written here (tests usually run as root, who may write anywhere).
+fn writable(path: &Path) -> bool {
+    fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .is_ok()
+}
+
+#[test]
+fn an_unwritable_log_path_is_one_clear_line_and_no_file() {
+    // sysfs refuses new files even to root; /dev/null is a file where a folder must be.
+    let denied = PathBuf::from("/sys/codedrill-test-attempts.csv");
+    let cases: Vec<(PathBuf, &str)> = vec![
+        (denied.clone(), "Permission denied"),
+        (
+            PathBuf::from("/sys/codedrill-no-such-folder/attempts.csv"),
+            "cannot create the log's folder",
+        ),
+        (
+            PathBuf::from("/dev/null/codedrill/attempts.csv"),
+            "/dev/null is a file, not a folder",
+        ),
+    ];
+    for (path, message) in cases {
+        if path == denied && writable(&path) {
+            eprintln!("skipped: {} is writable here", path.display());
+            continue;
+        }
+        let stderr = refused(&path);
+        assert!(stderr.contains(message), "{}: {stderr}", path.display());
+        assert!(!path.exists(), "{} was created", path.display());
+    }
+}
+
+#[test]
+fn a_read_only_file_system_is_one_clear_line_and_no_file() {
+    // A private mount namespace with a read-only tmpfs; skipped where mounting is not allowed.
+    let scratch = Scratch::new();
+    let mount = scratch.path("ro");
+    fs::create_dir(&mount).unwrap();
+    let script = format!(
+        "mount -t tmpfs -o ro tmpfs {dir} || exit 99; echo E11.9 | {bin} drill {deck} --log {dir}/attempts.csv; echo \"exit=$?\"; ls -A {dir}",
+        dir = mount.display(),
+        bin = env!("CARGO_BIN_EXE_codedrill"),
+        deck = fixture("decks/good.csv"),
+    );
+    let output = Command::new("unshare")
+        .args(["-m", "--propagation", "private", "sh", "-c", &script])
+        .env("USER", "tester")
+        .output();
+    let Ok(output) = output else {
+        eprintln!("skipped: no unshare");
+        return;
+    };
+    if output.status.code() != Some(0) {
+        eprintln!("skipped: cannot mount a read-only file system here");
+        return;
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("Read-only file system"), "{stderr}");
+    assert!(stderr.contains("attempts.csv"), "{stderr}");
+    assert_eq!(
+        stdout.trim_end(),
+        "exit=1",
+        "no item asked, no file left: {stdout}"
+    );
+}
+
+#[test]
+fn hostile_piped_answers_are_capped_readable_and_bounded_in_memory() {
+    let scratch = Scratch::new();
+    let deck = term_deck(&scratch, 8);
+    let log = scratch.log();
+    let mut child = spawn_drill(&[&deck, "--order", "file"], &log);
+    let mut stdin = child.stdin.take().unwrap();
+    let mut input = Vec::new();
+    input.extend(std::iter::repeat_n(b'A', 5 * 1024 * 1024));
+    input.push(b'\n');
+    input.extend(b"wo\0rd2\n");
+    input.extend(b"\xff\xfeword3\xc3\n");
+    input.extend(b"\x1b[31mword4\x07\x08\r\n");
+    input.extend(b"\0\0\0\n");
+    let mut long_unicode = "é".repeat(300);
+    long_unicode.push('\n');
+    input.extend(long_unicode.as_bytes());
+    stdin.write_all(&input).unwrap();
+    wait_for_rows(&log, 6);
+    let peak_kib = peak_rss_kib(child.id());
+    drop(stdin);
+    let output = finish(child);
+    assert!(output.status.success());
+    eprintln!("peak RSS with a 5 MB answer line: {peak_kib} KiB");
+    assert!(peak_kib < 50 * 1024, "peak RSS {peak_kib} KiB");
+
+    let (rows, warnings) = read_all(&log);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let entered: Vec<&str> = rows.iter().map(|row| row.entered.as_str()).collect();
+    assert_eq!(entered[0], "A".repeat(256));
+    assert_eq!(entered[1], "word2");
+    assert_eq!(entered[2], "\u{fffd}\u{fffd}word3\u{fffd}");
+    assert_eq!(entered[3], "[31mword4");
+    assert_eq!(entered[4], "");
+    assert_eq!(entered[5], "é".repeat(256));
+    assert_eq!(rows[1].verdict, "correct");
+    assert_eq!(rows[4].verdict, "skipped");
+    assert!(rows.iter().all(|row| row.entered.chars().count() <= 256));
+    assert!(
+        rows.iter()
+            .all(|row| !row.entered.chars().any(char::is_control))
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "{:<22} 2 (longer than 256 characters)",
+            "answers cut"
+        )),
+        "{}",
+        &stdout[stdout.len().saturating_sub(1500)..]
+    );
+    // The raw log stays one line per row, readable as text.
+    let text = fs::read_to_string(&log).unwrap();
+    assert_eq!(text.lines().count(), 7);
+    assert!(text.len() < 8 * 1024);
+}
+
+#[test]
+fn formula_like_fields_round_trip_through_the_guard() {
+    let scratch = Scratch::new();
+    let deck = scratch.path("formulas.csv");
+    fs::write(
+        &deck,
+        "id,system,category,prompt,answer,rationale\n\
+         =id1,term,=Cat,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",alpha,+why\n\
+         +id2,term,+Cat,+1+2,beta,\n\
+         -id3,term,-Cat,-2-3,gamma,\n\
+         @id4,term,@Cat,@SUM(A1),delta,\n\
+         'id5,term,'=Cat,'=already,epsilon,\n",
+    )
+    .unwrap();
+    let log = scratch.log();
+    codedrill()
+        .args([
+            "drill",
+            deck.to_str().unwrap(),
+            "--order",
+            "file",
+            "--user=@evil",
+            "--log",
+        ])
+        .arg(&log)
+        .write_stdin("=1+1\n+beta\n-gamma\n@delta\n'=x\n")
+        .assert()
+        .success();
+    let text = fs::read_to_string(&log).unwrap();
+    for guarded in [
+        "'=1+1",
+        "'@evil",
+        "'=Cat",
+        "'+id2",
+        "'-2-3",
+        "'@SUM(A1)",
+        "''=Cat",
+        "''=x",
+    ] {
+        assert!(text.contains(guarded), "{guarded} not guarded in the log");
+    }
+    let (rows, warnings) = read_all(&log);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let got: Vec<(&str, &str, &str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.user.as_str(),
+                r.item.as_str(),
+                r.category.as_str(),
+                r.prompt.as_str(),
+                r.entered.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "@evil",
+                "=id1",
+                "=Cat",
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "=1+1"
+            ),
+            ("@evil", "+id2", "+Cat", "+1+2", "+beta"),
+            ("@evil", "-id3", "-Cat", "-2-3", "-gamma"),
+            ("@evil", "@id4", "@Cat", "@SUM(A1)", "@delta"),
+            ("@evil", "'id5", "'=Cat", "'=already", "'=x"),
+        ]
+    );
+}
+
+/// Runs codedrill and returns its stderr, checking exit 1 and a single line.
+fn one_line_error(args: &[&str]) -> String {
+    let scratch = Scratch::new();
+    let output = codedrill()
+        .args(args)
+        .arg("--log")
+        .arg(scratch.log())
+        .write_stdin("E11.9\n")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr:?}");
+    assert!(!scratch.log().exists(), "{args:?}: nothing logged");
+    stderr
+}
+
+#[test]
+fn errors_name_the_culprit_in_one_line() {
+    let scratch = Scratch::new();
+    let folder = scratch.dir.path().to_str().unwrap().to_string();
+    assert_eq!(
+        one_line_error(&["drill", "no-such.csv"]),
+        "Error: no-such.csv: no such file\n"
+    );
+    assert_eq!(
+        one_line_error(&["drill", &folder]),
+        format!("Error: {folder}: is a folder, not a deck file\n")
+    );
+    let unknown = one_line_error(&["drill", "cardiology"]);
+    assert!(
+        unknown.starts_with(
+            "Error: cardiology: no such file, and no embedded deck of that name (embedded decks: "
+        ) && unknown.contains("icd10cm-common")
+            && unknown.contains("terminology"),
+        "{unknown}"
+    );
+    for codeset in ["/nonexistent", folder.as_str()] {
+        let error = one_line_error(&["drill", "--codeset", codeset]);
+        assert!(error.contains(&format!("code set {codeset}")), "{error}");
+        let error = one_line_error(&["lookup", "E11.9", "--codeset", codeset]);
+        assert!(error.contains(&format!("code set {codeset}")), "{error}");
+    }
+    let output = codedrill().args(["check", "no-such.csv"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "no-such.csv: no such file\n"
+    );
+}
+
+#[test]
+fn hostile_lookup_input_is_answered() {
+    let long = "E".repeat(100_000);
+    for input in [
+        long.as_str(),
+        "\u{1b}[2J",
+        "E11.9\u{7}",
+        "é",
+        "S52.521AAAAAAAAAAAAAAAAAAA",
+        ".",
+    ] {
+        codedrill()
+            .args(["lookup", "--format", "csv", "--", input])
+            .assert()
+            .success();
+    }
+    // Arguments that are not UTF-8 are refused by the argument parser, not a panic.
+    use std::os::unix::ffi::OsStrExt;
+    let output = codedrill()
+        .args(["lookup", "--"])
+        .arg(std::ffi::OsStr::from_bytes(b"E11\xff"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+}
+
+/// A shell in a pseudo-terminal prints the pid of codedrill (which it execs), then the exit
+/// status and the terminal's settings once codedrill has ended.
+fn drill_in_pty(scratch: &Scratch, deck: &str, env: &str) -> (rexpect::session::PtySession, u32) {
+    let script = format!(
+        "{env} bash --norc -c 'echo \"pid=$$\"; exec {bin} drill {deck} --order file --log {log}'; echo \"exit=$?\"; stty -a",
+        bin = env!("CARGO_BIN_EXE_codedrill"),
+        log = scratch.log().display(),
+    );
+    let mut command = Command::new("bash");
+    command
+        .args(["--norc", "-c", &script])
+        .env("USER", "tester");
+    let mut pty = rexpect::session::spawn_command(command, Some(30_000)).expect("spawn in pty");
+    let (_, pid) = pty.exp_regex("pid=[0-9]+").unwrap();
+    let pid = pid.trim_start_matches("pid=").parse().unwrap();
+    (pty, pid)
+}
+
+/// Sends bytes to the terminal at once.
+fn type_bytes(pty: &mut rexpect::session::PtySession, bytes: &[u8]) {
+    let mut terminal = pty.process().get_file_handle().unwrap();
+    terminal.write_all(bytes).unwrap();
+    terminal.flush().unwrap();
+}
+
+/// `stty -a` shows line editing and signals on again.
+fn assert_cooked(settings: &str) {
+    for flag in ["icanon", "isig", "iexten"] {
+        assert!(settings.contains(flag), "{flag} missing: {settings}");
+        assert!(
+            !settings.contains(&format!("-{flag} ")),
+            "terminal left raw: {settings}"
+        );
+    }
+}
+
+#[test]
+fn signals_on_a_terminal_keep_the_rows_and_restore_the_terminal() {
+    for (signal, status) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        let scratch = Scratch::new();
+        let (mut pty, pid) = drill_in_pty(&scratch, &fixture("decks/good.csv"), "");
+        pty.exp_string("Type 2 diabetes, no complications").unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        type_bytes(&mut pty, b"E11.9\r");
+        pty.exp_string("Essential hypertension").unwrap();
+        type_bytes(&mut pty, b"I1");
+        wait_for_rows(&scratch.log(), 1);
+        std::thread::sleep(Duration::from_millis(200));
+        send_signal(pid, signal);
+        pty.exp_string("Session summary").unwrap();
+        pty.exp_string(&format!("exit={status}")).unwrap();
+        assert_cooked(&pty.exp_eof().unwrap());
+        let (rows, warnings) = read_all(&scratch.log());
+        assert_eq!(
+            rows.len(),
+            1,
+            "SIG{signal}: the item in progress is not logged"
+        );
+        assert_eq!(rows[0].entered, "E11.9");
+        assert!(warnings.is_empty());
+    }
+}
+
+#[test]
+fn a_panic_on_a_terminal_keeps_the_rows_and_restores_the_terminal() {
+    let scratch = Scratch::new();
+    let (mut pty, _) = drill_in_pty(
+        &scratch,
+        &fixture("decks/good.csv"),
+        "CODEDRILL_TEST_PANIC_AT=2",
+    );
+    pty.exp_string("Type 2 diabetes, no complications").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    type_bytes(&mut pty, b"E11.9\r");
+    pty.exp_string("test panic injected at item 2").unwrap();
+    pty.exp_string("exit=101").unwrap();
+    assert_cooked(&pty.exp_eof().unwrap());
+    let (rows, _) = read_all(&scratch.log());
+    assert_eq!(rows.len(), 1);
+}
+
+#[test]
+fn hostile_keys_on_a_terminal_are_capped_readable_and_bounded_in_memory() {
+    let scratch = Scratch::new();
+    let (mut pty, pid) = drill_in_pty(&scratch, &fixture("decks/good.csv"), "");
+    pty.exp_string("Type 2 diabetes, no complications").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut big = vec![b'A'; 5 * 1024 * 1024];
+    big.push(b'\r');
+    let started = Instant::now();
+    let mut terminal = pty.process().get_file_handle().unwrap();
+    let writer = std::thread::spawn(move || terminal.write_all(&big));
+    pty.exp_string("Essential hypertension").unwrap();
+    writer.join().unwrap().unwrap();
+    eprintln!("5 MB typed in the terminal in {:?}", started.elapsed());
+    // NUL, Ctrl-A, invalid UTF-8 and a DEL-free mix of bytes around "I10".
+    type_bytes(&mut pty, b"I\x00\x011\xff\xfe\x020\r");
+    pty.exp_string("Inflammation of the liver").unwrap();
+    let peak_kib = peak_rss_kib(pid);
+    eprintln!("peak RSS with a 5 MB line typed: {peak_kib} KiB");
+    assert!(peak_kib < 50 * 1024, "peak RSS {peak_kib} KiB");
+    pty.send_control('c').unwrap();
+    pty.exp_string("answers cut").unwrap();
+    pty.exp_string("exit=0").unwrap();
+    assert_cooked(&pty.exp_eof().unwrap());
+    let (rows, warnings) = read_all(&scratch.log());
+    assert!(warnings.is_empty());
+    let entered: Vec<&str> = rows.iter().map(|row| row.entered.as_str()).collect();
+    assert_eq!(entered, ["A".repeat(256).as_str(), "I10"]);
+    assert_eq!(rows[1].verdict, "correct");
+}
