@@ -128,7 +128,7 @@ impl<T> Default for Keyed<T> {
 impl<T> Keyed<T> {
     /// The value for `key`, made by `new` the first time.
     fn entry(&mut self, key: &[u8], new: impl FnOnce() -> T) -> &mut T {
-        if self.last >= self.entries.len() || *self.entries[self.last].0 != *key {
+        if self.last >= self.entries.len() || !same_key(&self.entries[self.last].0, key) {
             self.last = match self.index.get(key) {
                 Some(&at) => at,
                 None => {
@@ -147,6 +147,23 @@ impl<T> Keyed<T> {
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         entries
     }
+}
+
+/// Byte equality without a library call: keys are short, and compared once a row or more.
+#[inline]
+fn same_key(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a_words, mut b_words) = (a.chunks_exact(8), b.chunks_exact(8));
+    let word = |w: &[u8]| u64::from_ne_bytes(w.try_into().unwrap_or([0; 8]));
+    for (x, y) in a_words.by_ref().zip(b_words.by_ref()) {
+        if word(x) != word(y) {
+            return false;
+        }
+    }
+    let (a_rest, b_rest) = (a_words.remainder(), b_words.remainder());
+    (0..a_rest.len()).all(|at| a_rest[at] == b_rest[at])
 }
 
 /// Attempts and correct answers of one item, with how it was asked.
@@ -376,32 +393,41 @@ impl Aggregator {
 
     /// The report of everything added; `logs` names the files read.
     pub fn finish(self, logs: Vec<String>) -> Report {
-        let mut overall = Accumulator::default();
-        let mut groups = Vec::with_capacity(self.groups.entries.len());
         let by_day = self.by == GroupBy::Day;
-        let mut medians = Vec::new();
-        for (key, acc) in self.groups.into_sorted() {
-            overall.merge(&acc);
-            let metrics = rounded(acc.metrics());
-            if by_day {
-                medians.push(metrics.median_ms);
-            }
-            groups.push(Group {
-                key: key_text(&key),
-                metrics,
-            });
-        }
-        let overall = rounded(overall.metrics());
+        let sorted = self.groups.into_sorted();
         let mut days = self.days.into_sorted();
-        if !by_day {
-            medians = days
-                .iter_mut()
-                .map(|(_, day)| {
-                    day.times.sort_unstable();
-                    round(quantile(&std::mem::take(&mut day.times), 0.5), 1)
+        // Every metric sorts answer times: the overall ones on a thread of their own.
+        let (overall, groups, medians) = std::thread::scope(|scope| {
+            let overall = scope.spawn(|| {
+                let mut all = Accumulator::default();
+                for (_, acc) in &sorted {
+                    all.merge(acc);
+                }
+                rounded(all.metrics())
+            });
+            let groups: Vec<Group> = sorted
+                .iter()
+                .map(|(key, acc)| Group {
+                    key: key_text(key),
+                    metrics: rounded(acc.metrics()),
                 })
                 .collect();
-        }
+            let medians: Vec<f64> = if by_day {
+                groups.iter().map(|g| g.metrics.median_ms).collect()
+            } else {
+                days.iter_mut()
+                    .map(|(_, day)| {
+                        day.times.sort_unstable();
+                        round(quantile(&std::mem::take(&mut day.times), 0.5), 1)
+                    })
+                    .collect()
+            };
+            let overall = overall
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (overall, groups, medians)
+        });
+        drop(sorted);
         let progress = progress(&days, &medians);
         let period = match (days.first(), days.last()) {
             (Some(first), Some(last)) => Some(Period {

@@ -385,14 +385,7 @@ impl LineParser {
             pos = end + 1;
             let added = if line.is_empty() {
                 Ok(())
-            } else if memchr::memchr2(b'"', b'\r', line).is_none() {
-                self.ranges.clear();
-                let mut start = 0;
-                for comma in memchr::memchr_iter(b',', line) {
-                    self.ranges.push((start, comma));
-                    start = comma + 1;
-                }
-                self.ranges.push((start, line.len()));
+            } else if self.split_plain(line) {
                 aggregator.add_fields(Fields {
                     data: line,
                     ranges: &self.ranges,
@@ -412,6 +405,22 @@ impl LineParser {
             line_no += 1;
         }
         Some(line_no - 1)
+    }
+
+    /// Splits a line at its commas into `ranges`, in one pass; `false` when it holds a quote
+    /// or a carriage return, which a CSV parser must see.
+    fn split_plain(&mut self, line: &[u8]) -> bool {
+        self.ranges.clear();
+        let mut start = 0;
+        if memchr::memchr2(b'"', b'\r', line).is_some() {
+            return false;
+        }
+        for comma in memchr::memchr_iter(b',', line) {
+            self.ranges.push((start, comma));
+            start = comma + 1;
+        }
+        self.ranges.push((start, line.len()));
+        true
     }
 
     /// Parses one line holding quotes into `output` and `ranges`; `None` when its record goes
