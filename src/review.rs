@@ -137,7 +137,7 @@ mod tests {
         ] {
             pile.record("ana", &attempt("ana", id, verdict));
         }
-        pile.record("bob", &attempt("bob", "e", "incorrect"));
+        pile.record("ana", &attempt("bob", "e", "incorrect"));
         let items: Vec<Item> = ["a", "b", "c", "d", "e", "f", "g"].map(item).to_vec();
         assert_eq!(pile.count_in(&items), 4);
         let order: Vec<String> = pile.arrange(items, 6).into_iter().map(|i| i.id).collect();
