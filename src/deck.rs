@@ -290,6 +290,10 @@ fn build_item(
             problems.push(format!("empty `{column}`"));
         }
     }
+    let answer = field("answer");
+    if !answer.is_empty() && answer.split(';').all(|code| code.trim().is_empty()) {
+        problems.push("`answer` holds only separators, no answer".to_string());
+    }
     // Escape sequences in a deck would be sent to the drilling user's terminal.
     for column in ["id", "prompt", "answer", "accept", "category", "rationale"] {
         let text = field(column);
@@ -417,6 +421,10 @@ mod tests {
                 "t.csv:2: `E1.19` in `answer` is not a well-formed ICD-10-CM code",
             ),
             ("id,prompt,answer,system\n", "t.csv:1: deck has no items"),
+            (
+                "id,prompt,answer,system\na,p, ; ,icd10cm\n",
+                "t.csv:2: `answer` holds only separators",
+            ),
             (
                 "id,prompt,answer,system\na,\u{1b}[2Jp,E11.9,icd10cm\n",
                 "t.csv:2: `prompt` holds a control character (U+001B)",

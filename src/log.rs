@@ -182,11 +182,18 @@ fn single_line(value: &str) -> String {
     }
 }
 
+/// Whether a value needs the formula-injection guard: it starts with `=`, `+`, `-` or `@`
+/// once any leading `'` are set aside (so a value that already looks guarded is guarded
+/// again and reads back unchanged).
+fn needs_guard(value: &str) -> bool {
+    value
+        .trim_start_matches('\'')
+        .starts_with(['=', '+', '-', '@'])
+}
+
 /// Adds the formula-injection guard.
 pub fn guard(value: &str) -> String {
-    let formula = |text: &str| text.starts_with(['=', '+', '-', '@']);
-    // A value that already looks guarded is guarded again, so it reads back unchanged.
-    if formula(value) || value.strip_prefix('\'').is_some_and(formula) {
+    if needs_guard(value) {
         format!("'{value}")
     } else {
         value.to_string()
@@ -195,9 +202,8 @@ pub fn guard(value: &str) -> String {
 
 /// Removes the guard added by [`guard`].
 pub fn unguard(value: &str) -> &str {
-    let formula = |text: &str| text.starts_with(['=', '+', '-', '@']);
     match value.strip_prefix('\'') {
-        Some(rest) if formula(rest) || rest.strip_prefix('\'').is_some_and(formula) => rest,
+        Some(rest) if needs_guard(rest) => rest,
         _ => value,
     }
 }
@@ -477,7 +483,8 @@ mod tests {
     #[test]
     fn guards_round_trip() {
         for value in [
-            "=SUM(A1)", "+1", "-ectomy", "@cmd", "E11.9", "'quoted", "", "'=x",
+            "=SUM(A1)", "+1", "-ectomy", "@cmd", "E11.9", "'quoted", "", "'=x", "''=x", "'''-",
+            "'", "''",
         ] {
             assert_eq!(unguard(&guard(value)), value, "{value}");
         }

@@ -732,3 +732,22 @@ fn hostile_keys_on_a_terminal_are_capped_readable_and_bounded_in_memory() {
     assert_eq!(entered, ["A".repeat(256).as_str(), "I10"]);
     assert_eq!(rows[1].verdict, "correct");
 }
+
+#[test]
+fn a_closed_output_pipe_ends_csv_output_quietly() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_codedrill"))
+        .args(["lookup", "--all", "icd10cm", "--format", "csv"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("input,code"));
+    let output = finish(child);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}

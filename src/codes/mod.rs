@@ -2,8 +2,9 @@
 //! decide whether a string can be a code of the system at all.
 //!
 //! Format rules (a well-formed code is not necessarily a real one; the code sets decide that):
-//! - ICD-10-CM: 3–7 characters, a letter, a digit, then a digit or `A`/`B`, then up to four
-//!   letters or digits; a dot, when written, stands after the third character.
+//! - ICD-10-CM: 3–7 characters, a letter, a digit (or `A`: FY2026 added `QA0`), then a digit
+//!   or `A`/`B`, then up to four letters or digits; a dot, when written, stands after the
+//!   third character.
 //! - ICD-10-PCS: exactly 7 characters of `0-9` and the letters except `I` and `O`.
 //! - CPT: 5 digits, or 4 digits and `F` or `T`; modifiers follow as `-XX`.
 //! - HCPCS Level II: a letter `A`–`V` and 4 digits; modifiers follow as `-XX`.
@@ -140,7 +141,7 @@ fn icd10cm_shape(code: &str) -> bool {
     let b = code.as_bytes();
     (3..=7).contains(&b.len())
         && b[0].is_ascii_uppercase()
-        && b[1].is_ascii_digit()
+        && (b[1].is_ascii_digit() || b[1] == b'A')
         && (b[2].is_ascii_digit() || b[2] == b'A' || b[2] == b'B')
         && b[3..]
             .iter()
@@ -231,6 +232,7 @@ mod tests {
             (System::Icd10cm, "e119", true),
             (System::Icd10cm, "E11", true),
             (System::Icd10cm, "C4A.0", true),
+            (System::Icd10cm, "QA0.0101", true),
             (System::Icd10cm, "S52.521A", true),
             (System::Icd10cm, "E1.19", false),
             (System::Icd10cm, "E11.", true),
