@@ -698,7 +698,7 @@ fn parallel_reading_handles_odd_lines_like_a_csv_reader() {
     let result = read(&path, GroupBy::Deck, 2);
     // 30 lines of one quoted field, 3 rows with 19 fields, the cut row, and the rows not UTF-8.
     assert!(
-        result.skipped >= 30 + 3 + 1,
+        result.skipped > 30 + 3,
         "bad rows counted: {}",
         result.skipped
     );
