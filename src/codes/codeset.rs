@@ -57,11 +57,11 @@ impl Lines {
     fn new(text: String) -> Lines {
         let mut starts = Vec::with_capacity(text.len() / 48);
         let mut at = 0;
-        for line in text.split_inclusive('\n') {
-            if !line.trim_end().is_empty() {
+        for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
+            if !text[at..end].trim_end().is_empty() {
                 starts.push(at);
             }
-            at += line.len();
+            at = end + 1;
         }
         Lines { text, starts }
     }
@@ -100,6 +100,13 @@ impl Lines {
     fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
         (0..self.starts.len()).filter_map(|index| parse_line(self.line(index)))
     }
+}
+
+/// Decompresses one chunk. The chunks were compressed by our own build script, so a failure
+/// means a corrupted binary; an empty chunk keeps codedrill usable all the same.
+fn decode(compressed: &[u8]) -> Lines {
+    let bytes = lz4_flex::decompress_size_prepended(compressed).unwrap_or_default();
+    Lines::new(String::from_utf8(bytes).unwrap_or_default())
 }
 
 /// Parses one `CODE\tSTATUS\tDESCRIPTION` line.
@@ -149,16 +156,44 @@ impl CodeSet {
     }
 
     fn chunk_lines(chunk: &Chunk) -> &Lines {
-        chunk.lines.get_or_init(|| {
-            // The chunks were compressed by our own build script, so a failure here means a
-            // corrupted binary; an empty chunk keeps codedrill usable all the same.
-            let bytes = lz4_flex::decompress_size_prepended(chunk.compressed).unwrap_or_default();
-            Lines::new(String::from_utf8(bytes).unwrap_or_default())
-        })
+        chunk.lines.get_or_init(|| decode(chunk.compressed))
+    }
+
+    /// Decompresses every chunk not yet in use, half of them on a second thread: a scan of
+    /// the whole set (search, `--all`, generated drills) then waits half as long.
+    fn load_all(&self) {
+        let missing: Vec<&Chunk> = self.chunks.iter().filter(|c| c.lines.get().is_none()).collect();
+        if missing.len() < 2 {
+            return;
+        }
+        let sizes: Vec<usize> = missing.iter().map(|c| c.compressed.len()).collect();
+        let half = sizes.iter().sum::<usize>() / 2;
+        let mut running = 0;
+        let split = sizes
+            .iter()
+            .position(|size| {
+                running += size;
+                running >= half
+            })
+            .map_or(missing.len(), |at| at + 1);
+        let blocks: Vec<&'static [u8]> = missing.iter().map(|c| c.compressed).collect();
+        let (mine, theirs) = blocks.split_at(split);
+        let decoded: Vec<Lines> = std::thread::scope(|scope| {
+            let other = scope.spawn(|| theirs.iter().map(|b| decode(b)).collect::<Vec<_>>());
+            let mut all: Vec<Lines> = mine.iter().map(|b| decode(b)).collect();
+            all.extend(other.join().unwrap_or_default());
+            all
+        });
+        for (chunk, lines) in missing.into_iter().zip(decoded) {
+            let _ = chunk.lines.set(lines);
+        }
     }
 
     /// The chunks that may hold codes starting with `prefix`.
     fn parts_for<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Lines> + 'a {
+        if prefix.is_empty() {
+            self.load_all();
+        }
         let loaded = self.loaded.iter();
         let chunks = self
             .chunks

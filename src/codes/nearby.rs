@@ -114,17 +114,19 @@ pub fn search(sets: &[&CodeSet], query: &str, limit: usize) -> Vec<Entry> {
     let Some(anchor) = words.first().cloned() else {
         return Vec::new();
     };
+    let finder = memchr::memmem::Finder::new(anchor.as_bytes());
     let mut hits: Vec<(bool, usize, Entry)> = Vec::new();
     for set in sets {
         set.for_each_text(|text| {
             let lower = text.to_ascii_lowercase();
+            let bytes = lower.as_bytes();
             let mut last_line = usize::MAX;
-            for (at, _) in lower.match_indices(anchor.as_str()) {
-                let start = lower[..at].rfind('\n').map_or(0, |n| n + 1);
+            for at in finder.find_iter(bytes) {
+                let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
                 if start == last_line {
                     continue;
                 }
-                let end = lower[at..].find('\n').map_or(lower.len(), |n| at + n);
+                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n);
                 let Some(description_at) = description_start(&lower[start..end]) else {
                     continue;
                 };
