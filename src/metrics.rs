@@ -64,15 +64,18 @@ impl Accumulator {
     /// The metrics of what was added.
     pub fn metrics(&self) -> Metrics {
         let mut times = self.elapsed_ms.clone();
-        times.sort_unstable();
+        let (median_ms, p90_ms) = (
+            select_quantile(&mut times, 0.5),
+            select_quantile(&mut times, 0.9),
+        );
         let hours = self.elapsed_sum_ms as f64 / 3_600_000.0;
         Metrics {
             attempts: self.attempts,
             correct: self.correct,
             accuracy: ratio(self.correct as f64, self.attempts as f64),
             score: ratio(self.score_sum, self.attempts as f64),
-            median_ms: quantile(&times, 0.5),
-            p90_ms: quantile(&times, 0.9),
+            median_ms,
+            p90_ms,
             codes_per_hour: ratio(self.correct as f64, hours),
             kph: ratio(self.keystrokes as f64, hours),
             near_miss: ratio(self.near_miss as f64, self.attempts as f64),
@@ -97,6 +100,28 @@ pub fn quantile(sorted: &[u64], q: f64) -> f64 {
             let above = (below + 1).min(sorted.len() - 1);
             let fraction = position - below as f64;
             sorted[below] as f64 + (sorted[above] as f64 - sorted[below] as f64) * fraction
+        }
+    }
+}
+
+/// [`quantile`] of values in any order, which it reorders: the same number, found by
+/// selection instead of a sort.
+pub(crate) fn select_quantile(values: &mut [u64], q: f64) -> f64 {
+    match values {
+        [] => 0.0,
+        [only] => *only as f64,
+        _ => {
+            let position = q * (values.len() - 1) as f64;
+            let below = position.floor() as usize;
+            let above = (below + 1).min(values.len() - 1);
+            let fraction = position - below as f64;
+            let (_, &mut low, rest) = values.select_nth_unstable(below);
+            let high = if above == below {
+                low
+            } else {
+                rest.iter().copied().min().unwrap_or(low)
+            };
+            low as f64 + (high as f64 - low as f64) * fraction
         }
     }
 }

@@ -15,7 +15,7 @@ use super::{
     Progress, Report, WeakItem, round, rounded,
 };
 use crate::log::COLUMNS;
-use crate::metrics::{Accumulator, quantile, ratio};
+use crate::metrics::{Accumulator, ratio, select_quantile};
 use crate::score::Verdict;
 
 const TIMESTAMP: usize = 0;
@@ -110,7 +110,9 @@ impl Hasher for FxHasher {
 /// in runs (one session, one deck, one day).
 #[derive(Debug, Clone)]
 struct Keyed<T> {
-    index: HashMap<Box<[u8]>, usize, BuildHasherDefault<FxHasher>>,
+    /// Entry by the key's hash; keys whose hash an earlier key has are in `collided`
+    index: HashMap<u64, usize, BuildHasherDefault<FxHasher>>,
+    collided: HashMap<Box<[u8]>, usize, BuildHasherDefault<FxHasher>>,
     entries: Vec<(Box<[u8]>, T)>,
     last: usize,
 }
@@ -119,6 +121,7 @@ impl<T> Default for Keyed<T> {
     fn default() -> Self {
         Keyed {
             index: HashMap::default(),
+            collided: HashMap::default(),
             entries: Vec::new(),
             last: usize::MAX,
         }
@@ -129,11 +132,21 @@ impl<T> Keyed<T> {
     /// The value for `key`, made by `new` the first time.
     fn entry(&mut self, key: &[u8], new: impl FnOnce() -> T) -> &mut T {
         if self.last >= self.entries.len() || !same_key(&self.entries[self.last].0, key) {
-            self.last = match self.index.get(key) {
-                Some(&at) => at,
+            let hash = hash_key(key);
+            self.last = match self.index.get(&hash) {
+                Some(&at) if same_key(&self.entries[at].0, key) => at,
+                Some(_) => match self.collided.get(key) {
+                    Some(&at) => at,
+                    None => {
+                        let at = self.entries.len();
+                        self.collided.insert(key.into(), at);
+                        self.entries.push((key.into(), new()));
+                        at
+                    }
+                },
                 None => {
                     let at = self.entries.len();
-                    self.index.insert(key.into(), at);
+                    self.index.insert(hash, at);
                     self.entries.push((key.into(), new()));
                     at
                 }
@@ -147,6 +160,15 @@ impl<T> Keyed<T> {
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         entries
     }
+}
+
+/// A key's hash.
+#[inline]
+fn hash_key(key: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(key);
+    hasher.write_usize(key.len());
+    hasher.finish()
 }
 
 /// Byte equality without a library call: keys are short, and compared once a row or more.
@@ -183,6 +205,8 @@ struct ItemStats {
 pub struct Fields<'a> {
     pub data: &'a [u8],
     pub ranges: &'a [(usize, usize)],
+    /// The record is known to be valid UTF-8 (its reader checked a whole block)
+    pub utf8: bool,
 }
 
 impl<'a> Fields<'a> {
@@ -236,7 +260,8 @@ pub struct Aggregator {
     groups: Keyed<Accumulator>,
     /// Per day; answer times only when the groups are not days already
     days: Keyed<DaySums>,
-    items: Keyed<ItemStats>,
+    /// Per deck, per item of the deck
+    items: Keyed<Keyed<ItemStats>>,
     users: Keyed<()>,
     kinds: Keyed<u64>,
     answer_times: Vec<u64>,
@@ -279,6 +304,7 @@ impl Aggregator {
         self.add_fields(Fields {
             data: record.as_slice(),
             ranges: &ranges,
+            utf8: false,
         })
     }
 
@@ -332,11 +358,8 @@ impl Aggregator {
             // The groups hold these times already when they are days.
             day.times.push(row.elapsed_ms);
         }
-        self.key.clear();
-        self.key.extend_from_slice(field(DECK));
-        self.key.push(0);
-        self.key.extend_from_slice(field(ITEM));
-        let item = self.items.entry(&self.key, || ItemStats {
+        let deck_items = self.items.entry(field(DECK), Keyed::default);
+        let item = deck_items.entry(field(ITEM), || ItemStats {
             deck: text(field(DECK)),
             item: text(field(ITEM)),
             prompt: text(field(PROMPT)),
@@ -361,14 +384,17 @@ impl Aggregator {
         for (key, sums) in other.days.entries {
             self.days.entry(&key, DaySums::default).add(&sums);
         }
-        for (key, stats) in other.items.entries {
-            let mine = self.items.entry(&key, || ItemStats {
-                attempts: 0,
-                correct: 0,
-                ..stats.clone()
-            });
-            mine.attempts += stats.attempts;
-            mine.correct += stats.correct;
+        for (deck, items) in other.items.entries {
+            let deck_items = self.items.entry(&deck, Keyed::default);
+            for (key, stats) in items.entries {
+                let mine = deck_items.entry(&key, || ItemStats {
+                    attempts: 0,
+                    correct: 0,
+                    ..stats.clone()
+                });
+                mine.attempts += stats.attempts;
+                mine.correct += stats.correct;
+            }
         }
         for (key, ()) in other.users.entries {
             self.users.entry(&key, || ());
@@ -417,8 +443,7 @@ impl Aggregator {
             } else {
                 days.iter_mut()
                     .map(|(_, day)| {
-                        day.times.sort_unstable();
-                        round(quantile(&std::mem::take(&mut day.times), 0.5), 1)
+                        round(select_quantile(&mut std::mem::take(&mut day.times), 0.5), 1)
                     })
                     .collect()
             };
@@ -441,7 +466,12 @@ impl Aggregator {
         Report {
             overall,
             groups,
-            weakest_items: weakest_items(self.items.entries),
+            weakest_items: weakest_items(
+                self.items
+                    .entries
+                    .into_iter()
+                    .flat_map(|(_, items)| items.entries),
+            ),
             progress,
             near_miss_kinds: near_miss_kinds(self.kinds.entries),
             by: self.by,
@@ -516,9 +546,8 @@ fn best_day(points: &[DayPoint]) -> Option<BestDay> {
         })
 }
 
-fn weakest_items(items: Vec<(Box<[u8]>, ItemStats)>) -> Vec<WeakItem> {
+fn weakest_items(items: impl Iterator<Item = (Box<[u8]>, ItemStats)>) -> Vec<WeakItem> {
     let mut weak: Vec<ItemStats> = items
-        .into_iter()
         .map(|(_, stats)| stats)
         .filter(|s| s.attempts >= 2 && s.correct < s.attempts)
         .collect();
@@ -564,7 +593,11 @@ fn near_miss_kinds(kinds: Vec<(Box<[u8]>, u64)>) -> Vec<KindCount> {
 /// Checks a record as `Attempt::from_record` does, in the same order, with the same messages;
 /// and that the timestamp starts with a date, which reports need.
 fn check_record(record: Fields<'_>) -> Result<Row<'_>, String> {
-    if std::str::from_utf8(record.data).is_err() {
+    let line = match (record.ranges.first(), record.ranges.last()) {
+        (Some(first), Some(last)) => &record.data[first.0..last.1],
+        _ => &record.data[..0],
+    };
+    if !record.utf8 && std::str::from_utf8(line).is_err() {
         let bad = record
             .iter()
             .enumerate()
@@ -614,16 +647,39 @@ fn check_record(record: Fields<'_>) -> Result<Row<'_>, String> {
     })
 }
 
+/// Up to 16 bytes as one number, for comparisons without a library call.
+const fn word16(bytes: &[u8]) -> u128 {
+    let mut word = 0u128;
+    let mut at = 0;
+    while at < bytes.len() {
+        word |= (bytes[at] as u128) << (8 * at);
+        at += 1;
+    }
+    word
+}
+
 /// [`Verdict::parse`] over bytes, without a string comparison per verdict.
 fn parse_verdict(name: &[u8]) -> Option<Verdict> {
-    Some(match name {
-        b"correct" => Verdict::Correct,
-        b"partial" => Verdict::Partial,
-        b"near_miss" => Verdict::NearMiss,
-        b"incorrect" => Verdict::Incorrect,
-        b"invalid" => Verdict::Invalid,
-        b"skipped" => Verdict::Skipped,
-        b"timed_out" => Verdict::TimedOut,
+    if !(7..=9).contains(&name.len()) {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    bytes[..name.len()].copy_from_slice(name);
+    const CORRECT: u128 = word16(b"correct");
+    const PARTIAL: u128 = word16(b"partial");
+    const NEAR_MISS: u128 = word16(b"near_miss");
+    const INCORRECT: u128 = word16(b"incorrect");
+    const INVALID: u128 = word16(b"invalid");
+    const SKIPPED: u128 = word16(b"skipped");
+    const TIMED_OUT: u128 = word16(b"timed_out");
+    Some(match u128::from_le_bytes(bytes) {
+        CORRECT => Verdict::Correct,
+        PARTIAL => Verdict::Partial,
+        NEAR_MISS => Verdict::NearMiss,
+        INCORRECT => Verdict::Incorrect,
+        INVALID => Verdict::Invalid,
+        SKIPPED => Verdict::Skipped,
+        TIMED_OUT => Verdict::TimedOut,
         _ => return None,
     })
 }

@@ -285,9 +285,18 @@ fn read_block(
     progress: &ProgressBar,
 ) -> io::Result<bool> {
     let start = data.len();
-    data.resize(start + BLOCK, 0);
-    let got = fill(file, &mut data[start..])?;
-    data.truncate(start + got);
+    data.reserve(BLOCK);
+    // `read_to_end` fills the spare capacity without zeroing it first.
+    let mut got = 0;
+    while got < BLOCK {
+        match file.take((BLOCK - got) as u64).read_to_end(data) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    debug_assert_eq!(data.len(), start + got);
     progress.inc(got as u64);
     Ok(got < BLOCK)
 }
@@ -342,14 +351,103 @@ fn work(
     }
 }
 
-/// Parses blocks of whole lines. A line without quotes is split at its commas in place (what
-/// a CSV parser would make of it); a line with quotes goes through csv-core. A record that
-/// does not end with its line (a quoted line break) makes the block unparsable here.
+/// Parses blocks of whole lines. The block is scanned 64 bytes at a time for commas, line
+/// breaks, quotes and carriage returns; a plain line (neither quote nor carriage return) is split
+/// at its commas in place (what a CSV parser would make of it). A line with quotes goes through
+/// a small splitter for well-formed quoted fields, else through csv-core. A record that does not
+/// end with its line (a quoted line break) makes the block unparsable here.
 struct LineParser {
     ranges: Vec<(usize, usize)>,
     core: csv_core::Reader,
     output: Vec<u8>,
     ends: Vec<usize>,
+}
+
+/// Bit masks of one 64-byte chunk: commas, line breaks, quotes or carriage returns, and bytes
+/// outside ASCII.
+#[derive(Clone, Copy)]
+struct Masks {
+    commas: u64,
+    breaks: u64,
+    special: u64,
+    high: u64,
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn masks(chunk: &[u8; 64]) -> Masks {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8,
+    };
+    let word = |at: usize| {
+        i64::from_le_bytes([
+            chunk[at],
+            chunk[at + 1],
+            chunk[at + 2],
+            chunk[at + 3],
+            chunk[at + 4],
+            chunk[at + 5],
+            chunk[at + 6],
+            chunk[at + 7],
+        ])
+    };
+    let comma = _mm_set1_epi8(b',' as i8);
+    let newline = _mm_set1_epi8(b'\n' as i8);
+    let quote = _mm_set1_epi8(b'"' as i8);
+    let cr = _mm_set1_epi8(b'\r' as i8);
+    let mut m = Masks {
+        commas: 0,
+        breaks: 0,
+        special: 0,
+        high: 0,
+    };
+    for part in 0..4 {
+        let v: __m128i = _mm_set_epi64x(word(part * 16 + 8), word(part * 16));
+        let shift = part * 16;
+        let bits = |x: __m128i| u64::from(_mm_movemask_epi8(x) as u32 as u16) << shift;
+        m.commas |= bits(_mm_cmpeq_epi8(v, comma));
+        m.breaks |= bits(_mm_cmpeq_epi8(v, newline));
+        m.special |= bits(_mm_or_si128(
+            _mm_cmpeq_epi8(v, quote),
+            _mm_cmpeq_epi8(v, cr),
+        ));
+        m.high |= bits(v);
+    }
+    m
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn masks(chunk: &[u8; 64]) -> Masks {
+    let mut m = Masks {
+        commas: 0,
+        breaks: 0,
+        special: 0,
+        high: 0,
+    };
+    for (at, &b) in chunk.iter().enumerate() {
+        let bit = 1u64 << at;
+        if b == b',' {
+            m.commas |= bit;
+        } else if b == b'\n' {
+            m.breaks |= bit;
+        } else if b == b'"' || b == b'\r' {
+            m.special |= bit;
+        } else if b >= 0x80 {
+            m.high |= bit;
+        }
+    }
+    m
+}
+
+/// Bits `0..=bit`.
+#[inline]
+fn through(bit: u32) -> u64 {
+    if bit >= 63 {
+        u64::MAX
+    } else {
+        (2u64 << bit) - 1
+    }
 }
 
 impl LineParser {
@@ -375,36 +473,144 @@ impl LineParser {
         aggregator: &mut Aggregator,
         mut warn: impl FnMut(u64, String),
     ) -> Option<u64> {
+        // One UTF-8 check for the block: lines cut at line breaks (ASCII) of valid UTF-8 are
+        // valid, and so are their fields.
+        let mut ascii = true;
         let mut line_no = 1;
-        let mut pos = 0;
-        while pos < data.len() {
-            let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |at| pos + at);
-            let ends_file = last && end == data.len();
-            let raw = &data[pos..end];
-            let line = raw.strip_suffix(b"\r").unwrap_or(raw);
-            pos = end + 1;
-            let added = if line.is_empty() {
-                Ok(())
-            } else if self.split_plain(line) {
-                aggregator.add_fields(Fields {
-                    data: line,
-                    ranges: &self.ranges,
-                })
-            } else if line.contains(&b'\r') {
-                return None;
-            } else {
-                self.parse_quoted(line, ends_file)?;
-                aggregator.add_fields(Fields {
-                    data: &self.output,
-                    ranges: &self.ranges,
-                })
+        let mut line_start = 0;
+        let mut field_start = 0;
+        let mut special = false;
+        let mut padded = [0u8; 64];
+        self.ranges.clear();
+        let mut utf8 = None;
+        let mut base = 0;
+        while base < data.len() {
+            let chunk: &[u8; 64] = match data.get(base..base + 64) {
+                Some(chunk) => chunk.try_into().unwrap_or(&padded),
+                None => {
+                    padded = [0u8; 64];
+                    let rest = &data[base..];
+                    padded[..rest.len()].copy_from_slice(rest);
+                    &padded
+                }
             };
+            // SAFETY: SSE2, all `masks` needs, is part of every x86_64 target.
+            #[cfg(target_arch = "x86_64")]
+            let m = unsafe { masks(chunk) };
+            #[cfg(not(target_arch = "x86_64"))]
+            let m = masks(chunk);
+            if m.high != 0 && ascii {
+                ascii = false;
+                utf8 = Some(std::str::from_utf8(data).is_ok());
+            }
+            let mut specials = m.special;
+            let mut events = m.commas | m.breaks;
+            while events != 0 {
+                let bit = events.trailing_zeros();
+                events &= events - 1;
+                let pos = base + bit as usize;
+                if m.breaks >> bit & 1 == 0 {
+                    self.ranges.push((field_start, pos));
+                    field_start = pos + 1;
+                    continue;
+                }
+                let upto = through(bit);
+                special |= specials & upto != 0;
+                specials &= !upto;
+                self.ranges.push((field_start, pos));
+                let known = ascii || utf8 == Some(true);
+                let added = self.line(
+                    data,
+                    line_start,
+                    pos,
+                    special,
+                    known,
+                    last && pos == data.len(),
+                    aggregator,
+                )?;
+                if let Err(message) = added {
+                    warn(line_no, message);
+                }
+                line_no += 1;
+                line_start = pos + 1;
+                field_start = pos + 1;
+                special = false;
+                self.ranges.clear();
+            }
+            special |= specials != 0;
+            base += 64;
+        }
+        if line_start < data.len() {
+            self.ranges.push((field_start, data.len()));
+            let known = ascii || utf8 == Some(true);
+            let added = self.line(
+                data,
+                line_start,
+                data.len(),
+                special,
+                known,
+                last,
+                aggregator,
+            )?;
             if let Err(message) = added {
                 warn(line_no, message);
             }
             line_no += 1;
+            self.ranges.clear();
         }
         Some(line_no - 1)
+    }
+
+    /// Adds the line `data[start..end]`, whose comma-split fields are in `ranges` unless it
+    /// is `special` (it holds a quote or a carriage return).
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn line(
+        &mut self,
+        data: &[u8],
+        start: usize,
+        end: usize,
+        special: bool,
+        utf8: bool,
+        ends_file: bool,
+        aggregator: &mut Aggregator,
+    ) -> Option<Result<(), String>> {
+        if !special {
+            if start == end {
+                return Some(Ok(()));
+            }
+            return Some(aggregator.add_fields(Fields {
+                data,
+                ranges: &self.ranges,
+                utf8,
+            }));
+        }
+        let raw = &data[start..end];
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+        Some(if line.is_empty() {
+            Ok(())
+        } else if self.split_plain(line) {
+            aggregator.add_fields(Fields {
+                data: line,
+                ranges: &self.ranges,
+                utf8,
+            })
+        } else if line.contains(&b'\r') {
+            return None;
+        } else if self.split_quoted(line) {
+            aggregator.add_fields(Fields {
+                data: line,
+                ranges: &self.ranges,
+                utf8,
+            })
+        } else {
+            self.parse_quoted(line, ends_file)?;
+            aggregator.add_fields(Fields {
+                data: &self.output,
+                ranges: &self.ranges,
+                utf8,
+            })
+        })
     }
 
     /// Splits a line at its commas into `ranges`, in one pass; `false` when it holds a quote
@@ -421,6 +627,40 @@ impl LineParser {
         }
         self.ranges.push((start, line.len()));
         true
+    }
+
+    /// Splits a line whose quotes all enclose whole fields without quotes inside (`a,"b, c",d`)
+    /// into `ranges` within the line, as csv-core would; `false` for anything else (a doubled
+    /// quote, a quote inside an unquoted field, text after a closing quote, an open quote).
+    fn split_quoted(&mut self, line: &[u8]) -> bool {
+        self.ranges.clear();
+        let mut pos = 0;
+        loop {
+            if line.get(pos) == Some(&b'"') {
+                let Some(close) = memchr::memchr(b'"', &line[pos + 1..]) else {
+                    return false;
+                };
+                let close = pos + 1 + close;
+                self.ranges.push((pos + 1, close));
+                match line.get(close + 1) {
+                    None => return true,
+                    Some(b',') => pos = close + 2,
+                    Some(_) => return false,
+                }
+            } else {
+                match memchr::memchr2(b',', b'"', &line[pos..]) {
+                    None => {
+                        self.ranges.push((pos, line.len()));
+                        return true;
+                    }
+                    Some(at) if line[pos + at] == b',' => {
+                        self.ranges.push((pos, pos + at));
+                        pos += at + 1;
+                    }
+                    Some(_) => return false,
+                }
+            }
+        }
     }
 
     /// Parses one line holding quotes into `output` and `ranges`; `None` when its record goes
