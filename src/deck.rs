@@ -216,6 +216,7 @@ pub fn parse_deck(
     if !missing.is_empty() {
         return (deck, missing);
     }
+    let known = Columns::new(&columns);
     let mut problems = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for record in reader.records() {
@@ -231,15 +232,11 @@ pub fn parse_deck(
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
         }
-        let field = |column: &str| -> String {
-            columns
-                .get(column)
-                .and_then(|&at| record.get(at))
-                .unwrap_or("")
-                .trim()
-                .to_string()
+        let row = Row {
+            columns: &known,
+            record: &record,
         };
-        match build_item(name, line, &field, codes) {
+        match build_item(name, line, &row, codes) {
             Ok(item) => {
                 if let Some(first) = seen.get(&item.id) {
                     problems.push(problem(
@@ -278,12 +275,56 @@ fn binary_or_utf8_problem(bytes: &[u8]) -> Option<(usize, String)> {
     }
 }
 
+/// Where each column codedrill reads stands in the header.
+struct Columns {
+    at: [Option<usize>; 7],
+}
+
+/// The columns codedrill reads, in the order of [`Columns::at`].
+const KNOWN: [&str; 7] = [
+    "id",
+    "prompt",
+    "answer",
+    "system",
+    "accept",
+    "category",
+    "rationale",
+];
+
+impl Columns {
+    fn new(header: &HashMap<String, usize>) -> Columns {
+        Columns {
+            at: KNOWN.map(|column| header.get(column).copied()),
+        }
+    }
+}
+
+/// One record, read through the header's columns.
+struct Row<'a> {
+    columns: &'a Columns,
+    record: &'a csv::StringRecord,
+}
+
+impl<'a> Row<'a> {
+    /// A column's trimmed value; empty when the column or the field is missing.
+    fn field(&self, column: &str) -> &'a str {
+        KNOWN
+            .iter()
+            .position(|known| *known == column)
+            .and_then(|index| self.columns.at[index])
+            .and_then(|at| self.record.get(at))
+            .unwrap_or("")
+            .trim()
+    }
+}
+
 fn build_item(
     deck: &str,
     line: usize,
-    field: &dyn Fn(&str) -> String,
+    row: &Row,
     codes: Option<&CodeSets>,
 ) -> Result<Item, Vec<String>> {
+    let field = |column: &str| row.field(column);
     let mut problems = Vec::new();
     for column in ["id", "prompt", "answer", "system"] {
         if field(column).is_empty() {
@@ -316,20 +357,20 @@ fn build_item(
         Err(_) => None,
     };
     if let Some(system) = system {
-        problems.extend(code_problems(system, "answer", &field("answer"), codes));
+        problems.extend(code_problems(system, "answer", field("answer"), codes));
         for alternative in field("accept").split('|').filter(|a| !a.trim().is_empty()) {
             problems.extend(code_problems(system, "accept", alternative, codes));
         }
     }
     match system {
         Some(system) if problems.is_empty() => Ok(Item {
-            id: field("id"),
-            prompt: field("prompt"),
-            answer: field("answer"),
+            id: field("id").to_string(),
+            prompt: field("prompt").to_string(),
+            answer: field("answer").to_string(),
             system,
-            accept: field("accept"),
-            category: field("category"),
-            rationale: field("rationale"),
+            accept: field("accept").to_string(),
+            category: field("category").to_string(),
+            rationale: field("rationale").to_string(),
             deck: deck.to_string(),
             line,
         }),
@@ -362,7 +403,7 @@ fn code_problems(
         else {
             continue;
         };
-        match set.get(&codes::normalize(system, code)).map(|e| e.status) {
+        match set.status(&codes::normalize(system, code)) {
             None => problems.push(format!(
                 "`{code}` in `{column}` is not in the {} code set",
                 system.label()

@@ -370,7 +370,7 @@ impl<'a> Scorer<'a> {
             .and_then(|sets| sets.set(system))
             .filter(|set| !set.is_empty());
         if let Some(set) = known {
-            match set.get(got).map(|entry| entry.status) {
+            match set.status(got) {
                 None => return Outcome::plain(Verdict::Invalid),
                 Some(Status::Header) if want.starts_with(got) => {
                     return Outcome::near(Detail::NotBillable);

@@ -51,19 +51,31 @@ struct Chunk {
 struct Lines {
     text: String,
     starts: Vec<usize>,
+    /// Each line's code packed into a `u64` ([`pack`]), in the same order: a binary search
+    /// over this small array stays in cache, where one over the text would not.
+    packed: Vec<u64>,
 }
 
 impl Lines {
     fn new(text: String) -> Lines {
         let mut starts = Vec::with_capacity(text.len() / 48);
+        let mut packed = Vec::with_capacity(text.len() / 48);
         let mut at = 0;
-        for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
+        let bytes = text.as_bytes();
+        for end in memchr::memchr_iter(b'\n', bytes).chain([text.len()]) {
             if !text[at..end].trim_end().is_empty() {
                 starts.push(at);
+                let line = &bytes[at..end];
+                let code_end = line.iter().position(|&b| b == b'\t').unwrap_or(line.len());
+                packed.push(pack(&line[..code_end]).unwrap_or(u64::MAX));
             }
             at = end + 1;
         }
-        Lines { text, starts }
+        Lines {
+            text,
+            starts,
+            packed,
+        }
     }
 
     fn line(&self, index: usize) -> &str {
@@ -77,15 +89,26 @@ impl Lines {
     }
 
     fn find(&self, code: &str) -> Option<Entry> {
-        let index = self
-            .starts
-            .binary_search_by(|&start| {
-                let line = &self.text[start..];
-                let end = line.find('\t').unwrap_or(line.len());
-                line[..end].cmp(code)
-            })
-            .ok()?;
-        parse_line(self.line(index))
+        parse_line(self.line(self.position(code)?))
+    }
+
+    /// The index of a code's line.
+    fn position(&self, code: &str) -> Option<usize> {
+        let key = pack(code.as_bytes())?;
+        let index = self.packed.binary_search(&key).ok()?;
+        let line = self.line(index);
+        (line.split('\t').next() == Some(code)).then_some(index)
+    }
+
+    /// The status of a code, without building its entry.
+    fn status(&self, code: &str) -> Option<Status> {
+        let line = self.line(self.position(code)?);
+        let status = line.split('\t').nth(1)?;
+        match status {
+            "billable" => Some(Status::Billable),
+            "header" => Some(Status::Header),
+            _ => None,
+        }
     }
 
     /// Index range of the codes that start with `prefix`.
@@ -100,6 +123,17 @@ impl Lines {
     fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
         (0..self.starts.len()).filter_map(|index| parse_line(self.line(index)))
     }
+}
+
+/// A code of up to 8 bytes as a number that sorts as the code does (big-endian, zero-padded;
+/// codes never hold a zero byte).
+fn pack(code: &[u8]) -> Option<u64> {
+    if code.len() > 8 || code.contains(&0) {
+        return None;
+    }
+    let mut bytes = [0u8; 8];
+    bytes[..code.len()].copy_from_slice(code);
+    Some(u64::from_be_bytes(bytes))
 }
 
 /// Decompresses one chunk. The chunks were compressed by our own build script, so a failure
@@ -162,7 +196,11 @@ impl CodeSet {
     /// Decompresses every chunk not yet in use, half of them on a second thread: a scan of
     /// the whole set (search, `--all`, generated drills) then waits half as long.
     fn load_all(&self) {
-        let missing: Vec<&Chunk> = self.chunks.iter().filter(|c| c.lines.get().is_none()).collect();
+        let missing: Vec<&Chunk> = self
+            .chunks
+            .iter()
+            .filter(|c| c.lines.get().is_none())
+            .collect();
         if missing.len() < 2 {
             return;
         }
@@ -216,6 +254,14 @@ impl CodeSet {
             return None;
         }
         self.parts_for(code).find_map(|lines| lines.find(code))
+    }
+
+    /// The status of a dotless, upper-case code; `None` when the set does not hold it.
+    pub fn status(&self, code: &str) -> Option<Status> {
+        if code.is_empty() {
+            return None;
+        }
+        self.parts_for(code).find_map(|lines| lines.status(code))
     }
 
     /// Every entry whose code starts with `prefix`, in code order.
