@@ -89,14 +89,6 @@ impl<W: Write> PipedFrontend<W> {
 
 impl<W: Write> Frontend for PipedFrontend<W> {
     fn ask(&mut self, question: &Question, clock: &dyn Clock) -> Result<Answer> {
-        if signals::requested() {
-            let now = clock.now();
-            return Ok(Answer {
-                ending: Ending::Quit,
-                typing: Typing::new(now),
-                at: now,
-            });
-        }
         crate::term::inject_panic(question.number);
         let category = if question.item.category.is_empty() {
             String::new()

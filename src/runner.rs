@@ -91,6 +91,10 @@ pub fn run_session(
             item_deadline: plan.time_limit.map(|limit| started + limit),
             session_deadline,
         };
+        // A signal that came while the last item was scored ends the session like Ctrl-C.
+        if crate::signals::requested() {
+            break;
+        }
         let answer = frontend.ask(&question, ctx.clock)?;
         let timestamp = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false);
         let Some(result) = session::conclude(&plan.info, &ctx.scorer, item, &answer, timestamp)

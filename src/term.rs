@@ -127,14 +127,6 @@ impl TermFrontend {
 impl Frontend for TermFrontend {
     fn ask(&mut self, question: &Question, clock: &dyn Clock) -> Result<Answer> {
         signals::watch();
-        if signals::requested() {
-            let now = clock.now();
-            return Ok(Answer {
-                ending: Ending::Quit,
-                typing: Typing::new(now),
-                at: now,
-            });
-        }
         let mut stdout = io::stdout();
         write!(stdout, "{}", self.header(question))?;
         stdout.flush()?;
