@@ -42,11 +42,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// Whether an error is a closed output pipe (`codedrill ... | head`), which is no error.
+/// Whether an error is a closed output pipe (`codedrill ... | head`), which is no error;
+/// CSV writers wrap it in their own error type.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let broken = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
     err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        cause.downcast_ref::<std::io::Error>().is_some_and(broken)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|csv| matches!(csv.kind(), csv::ErrorKind::Io(io) if broken(io)))
     })
 }
