@@ -37,9 +37,29 @@ pub struct Accumulator {
 impl Accumulator {
     /// Adds one attempt.
     pub fn add(&mut self, verdict: &str, score: f64, elapsed_ms: u64, keystrokes: u64) {
+        self.add_counted(
+            verdict == "correct",
+            verdict == "near_miss",
+            score,
+            elapsed_ms,
+            keystrokes,
+        );
+    }
+
+    /// [`Accumulator::add`] with the verdict already told apart: correct, a near miss, or
+    /// neither.
+    #[inline]
+    pub(crate) fn add_counted(
+        &mut self,
+        correct: bool,
+        near_miss: bool,
+        score: f64,
+        elapsed_ms: u64,
+        keystrokes: u64,
+    ) {
         self.attempts += 1;
-        self.correct += u64::from(verdict == "correct");
-        self.near_miss += u64::from(verdict == "near_miss");
+        self.correct += u64::from(correct);
+        self.near_miss += u64::from(near_miss);
         self.score_sum += score;
         self.elapsed_sum_ms += elapsed_ms;
         self.keystrokes += keystrokes;

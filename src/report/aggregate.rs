@@ -91,13 +91,29 @@ impl RowFilter {
 #[derive(Default, Clone, Copy)]
 pub struct FxHasher(u64);
 
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
 impl Hasher for FxHasher {
+    /// Whole 8-byte words, then the rest as one word (read without a copy: the last 8
+    /// bytes, overlapping, for keys that long).
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        let mut words = bytes.chunks_exact(8);
+        for word in words.by_ref() {
+            self.add(load8(word, 0));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            self.add(if bytes.len() >= 8 {
+                load8(bytes, bytes.len() - 8)
+            } else {
+                short_word(rest)
+            });
         }
     }
 
@@ -171,21 +187,52 @@ fn hash_key(key: &[u8]) -> u64 {
     hasher.finish()
 }
 
+/// The 8 bytes at `at`.
+#[inline]
+fn load8(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(word)
+}
+
+/// The 4 bytes at `at`.
+#[inline]
+fn load4(bytes: &[u8], at: usize) -> u32 {
+    let mut word = [0u8; 4];
+    word.copy_from_slice(&bytes[at..at + 4]);
+    u32::from_le_bytes(word)
+}
+
+/// Up to 7 bytes as one word that tells apart slices of the same length: two overlapping
+/// 4-byte reads, or first, middle and last byte.
+#[inline]
+fn short_word(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    match n {
+        0 => 0,
+        1..=3 => u64::from(bytes[0]) | u64::from(bytes[n / 2]) << 8 | u64::from(bytes[n - 1]) << 16,
+        _ => u64::from(load4(bytes, 0)) | u64::from(load4(bytes, n - 4)) << 32,
+    }
+}
+
 /// Byte equality without a library call: keys are short, and compared once a row or more.
 #[inline]
 fn same_key(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
+    let n = a.len();
+    if n != b.len() {
         return false;
     }
-    let (mut a_words, mut b_words) = (a.chunks_exact(8), b.chunks_exact(8));
-    let word = |w: &[u8]| u64::from_ne_bytes(w.try_into().unwrap_or([0; 8]));
-    for (x, y) in a_words.by_ref().zip(b_words.by_ref()) {
-        if word(x) != word(y) {
+    if n < 8 {
+        return short_word(a) == short_word(b);
+    }
+    let mut at = 0;
+    while at + 8 < n {
+        if load8(a, at) != load8(b, at) {
             return false;
         }
+        at += 8;
     }
-    let (a_rest, b_rest) = (a_words.remainder(), b_words.remainder());
-    (0..a_rest.len()).all(|at| a_rest[at] == b_rest[at])
+    load8(a, n - 8) == load8(b, n - 8)
 }
 
 /// Attempts and correct answers of one item, with how it was asked.
@@ -328,7 +375,6 @@ impl Aggregator {
 
     fn add_row(&mut self, record: Fields, row: &Row) {
         let field = |at: usize| unguard(record.get(at));
-        let verdict = row.verdict.name();
         let key: &[u8] = match self.by {
             GroupBy::Deck => field(DECK),
             GroupBy::System => field(SYSTEM),
@@ -344,8 +390,9 @@ impl Aggregator {
                 &self.key
             }
         };
-        self.groups.entry(key, Accumulator::default).add(
-            verdict,
+        self.groups.entry(key, Accumulator::default).add_counted(
+            row.verdict == Verdict::Correct,
+            row.verdict == Verdict::NearMiss,
             row.score,
             row.elapsed_ms,
             row.keystrokes,
@@ -620,10 +667,14 @@ fn check_record(record: Fields<'_>) -> Result<Row<'_>, String> {
         .filter(|s| (0.0..=1.0).contains(s))
         .ok_or_else(|| format!("`score` is not a number from 0 to 1: {:?}", shown(SCORE)))?;
     let number = |at: usize| {
-        parse_u64(record.get(at))
-            .ok_or_else(|| format!("`{}` is not a whole number: {:?}", COLUMNS[at], shown(at)))
+        let raw = record.get(at);
+        match parse_u64(raw) {
+            Some(n) => Ok(n),
+            None => Err(not_whole(at, raw)),
+        }
     };
-    if !trim(record.get(FIRST_KEY_MS)).is_empty() {
+    let first_key = record.get(FIRST_KEY_MS);
+    if parse_digits(first_key).is_none() && !trim(first_key).is_empty() {
         number(FIRST_KEY_MS)?;
     }
     let verdict = unguard(record.get(VERDICT));
@@ -658,21 +709,33 @@ const fn word16(bytes: &[u8]) -> u128 {
     word
 }
 
+/// A name of 7 to 9 bytes as one number that tells such names apart: its first four bytes,
+/// its fifth, its last four, and its length.
+const fn verdict_word(name: &[u8]) -> u128 {
+    let n = name.len();
+    let head = word16(&[name[0], name[1], name[2], name[3]]);
+    let tail = word16(&[name[n - 4], name[n - 3], name[n - 2], name[n - 1]]);
+    head | (tail << 32) | ((name[4] as u128) << 64) | ((n as u128) << 72)
+}
+
 /// [`Verdict::parse`] over bytes, without a string comparison per verdict.
+#[inline]
 fn parse_verdict(name: &[u8]) -> Option<Verdict> {
     if !(7..=9).contains(&name.len()) {
         return None;
     }
-    let mut bytes = [0u8; 16];
-    bytes[..name.len()].copy_from_slice(name);
-    const CORRECT: u128 = word16(b"correct");
-    const PARTIAL: u128 = word16(b"partial");
-    const NEAR_MISS: u128 = word16(b"near_miss");
-    const INCORRECT: u128 = word16(b"incorrect");
-    const INVALID: u128 = word16(b"invalid");
-    const SKIPPED: u128 = word16(b"skipped");
-    const TIMED_OUT: u128 = word16(b"timed_out");
-    Some(match u128::from_le_bytes(bytes) {
+    const CORRECT: u128 = verdict_word(b"correct");
+    const PARTIAL: u128 = verdict_word(b"partial");
+    const NEAR_MISS: u128 = verdict_word(b"near_miss");
+    const INCORRECT: u128 = verdict_word(b"incorrect");
+    const INVALID: u128 = verdict_word(b"invalid");
+    const SKIPPED: u128 = verdict_word(b"skipped");
+    const TIMED_OUT: u128 = verdict_word(b"timed_out");
+    let word = u128::from(load4(name, 0))
+        | u128::from(load4(name, name.len() - 4)) << 32
+        | u128::from(name[4]) << 64
+        | (name.len() as u128) << 72;
+    Some(match word {
         CORRECT => Verdict::Correct,
         PARTIAL => Verdict::Partial,
         NEAR_MISS => Verdict::NearMiss,
@@ -702,12 +765,37 @@ fn trim(bytes: &[u8]) -> &[u8] {
     bytes.trim_ascii()
 }
 
-/// `str::trim` then `parse::<u64>`, fast for plain digits.
-fn parse_u64(raw: &[u8]) -> Option<u64> {
-    if !raw.is_empty() && raw.len() <= 19 && raw.iter().all(u8::is_ascii_digit) {
-        return Some(raw.iter().fold(0, |n, &d| n * 10 + u64::from(d - b'0')));
+/// The message for a field that is not a whole number.
+#[cold]
+#[inline(never)]
+fn not_whole(at: usize, raw: &[u8]) -> String {
+    format!(
+        "`{}` is not a whole number: {:?}",
+        COLUMNS[at],
+        String::from_utf8_lossy(raw)
+    )
+}
+
+/// 1 to 19 ASCII digits as a number, in one pass.
+#[inline]
+fn parse_digits(raw: &[u8]) -> Option<u64> {
+    if raw.is_empty() || raw.len() > 19 {
+        return None;
     }
-    std::str::from_utf8(raw).ok()?.trim().parse().ok()
+    let mut n = 0u64;
+    let mut bad = false;
+    for &b in raw {
+        let digit = b.wrapping_sub(b'0');
+        bad |= digit > 9;
+        n = n.wrapping_mul(10).wrapping_add(u64::from(digit));
+    }
+    (!bad).then_some(n)
+}
+
+/// `str::trim` then `parse::<u64>`, fast for plain digits.
+#[inline]
+fn parse_u64(raw: &[u8]) -> Option<u64> {
+    parse_digits(raw).or_else(|| std::str::from_utf8(raw).ok()?.trim().parse().ok())
 }
 
 const POWERS_OF_TEN: [f64; 16] = [

@@ -358,6 +358,8 @@ fn work(
 /// end with its line (a quoted line break) makes the block unparsable here.
 struct LineParser {
     ranges: Vec<(usize, usize)>,
+    /// Where the current line's quotes are (in the block)
+    quotes: Vec<usize>,
     core: csv_core::Reader,
     output: Vec<u8>,
     ends: Vec<usize>,
@@ -370,6 +372,7 @@ struct Masks {
     commas: u64,
     breaks: u64,
     special: u64,
+    quotes: u64,
     high: u64,
 }
 
@@ -400,6 +403,7 @@ fn masks(chunk: &[u8; 64]) -> Masks {
         commas: 0,
         breaks: 0,
         special: 0,
+        quotes: 0,
         high: 0,
     };
     for part in 0..4 {
@@ -408,10 +412,9 @@ fn masks(chunk: &[u8; 64]) -> Masks {
         let bits = |x: __m128i| u64::from(_mm_movemask_epi8(x) as u32 as u16) << shift;
         m.commas |= bits(_mm_cmpeq_epi8(v, comma));
         m.breaks |= bits(_mm_cmpeq_epi8(v, newline));
-        m.special |= bits(_mm_or_si128(
-            _mm_cmpeq_epi8(v, quote),
-            _mm_cmpeq_epi8(v, cr),
-        ));
+        let quotes = _mm_cmpeq_epi8(v, quote);
+        m.quotes |= bits(quotes);
+        m.special |= bits(_mm_or_si128(quotes, _mm_cmpeq_epi8(v, cr)));
         m.high |= bits(v);
     }
     m
@@ -423,6 +426,7 @@ fn masks(chunk: &[u8; 64]) -> Masks {
         commas: 0,
         breaks: 0,
         special: 0,
+        quotes: 0,
         high: 0,
     };
     for (at, &b) in chunk.iter().enumerate() {
@@ -431,7 +435,10 @@ fn masks(chunk: &[u8; 64]) -> Masks {
             m.commas |= bit;
         } else if b == b'\n' {
             m.breaks |= bit;
-        } else if b == b'"' || b == b'\r' {
+        } else if b == b'"' {
+            m.special |= bit;
+            m.quotes |= bit;
+        } else if b == b'\r' {
             m.special |= bit;
         } else if b >= 0x80 {
             m.high |= bit;
@@ -458,6 +465,7 @@ impl LineParser {
         let _ = core.read_record(b"x\n", &mut [0; 4], &mut [0; 4]);
         LineParser {
             ranges: Vec::with_capacity(32),
+            quotes: Vec::with_capacity(8),
             core,
             output: Vec::new(),
             ends: Vec::new(),
@@ -480,8 +488,11 @@ impl LineParser {
         let mut line_start = 0;
         let mut field_start = 0;
         let mut special = false;
+        // The line holds a carriage return (not only quotes)
+        let mut cr = false;
         let mut padded = [0u8; 64];
         self.ranges.clear();
+        self.quotes.clear();
         let mut utf8 = None;
         let mut base = 0;
         while base < data.len() {
@@ -515,7 +526,11 @@ impl LineParser {
                     continue;
                 }
                 let upto = through(bit);
-                special |= specials & upto != 0;
+                let mine = specials & upto;
+                if mine != 0 {
+                    special = true;
+                    self.note_specials(base, mine, m.quotes, &mut cr);
+                }
                 specials &= !upto;
                 self.ranges.push((field_start, pos));
                 let known = ascii || utf8 == Some(true);
@@ -524,6 +539,7 @@ impl LineParser {
                     line_start,
                     pos,
                     special,
+                    cr,
                     known,
                     last && pos == data.len(),
                     aggregator,
@@ -535,9 +551,14 @@ impl LineParser {
                 line_start = pos + 1;
                 field_start = pos + 1;
                 special = false;
+                cr = false;
                 self.ranges.clear();
+                self.quotes.clear();
             }
-            special |= specials != 0;
+            if specials != 0 {
+                special = true;
+                self.note_specials(base, specials, m.quotes, &mut cr);
+            }
             base += 64;
         }
         if line_start < data.len() {
@@ -548,6 +569,7 @@ impl LineParser {
                 line_start,
                 data.len(),
                 special,
+                cr,
                 known,
                 last,
                 aggregator,
@@ -557,12 +579,26 @@ impl LineParser {
             }
             line_no += 1;
             self.ranges.clear();
+            self.quotes.clear();
         }
         Some(line_no - 1)
     }
 
-    /// Adds the line `data[start..end]`, whose comma-split fields are in `ranges` unless it
-    /// is `special` (it holds a quote or a carriage return).
+    /// Notes the quotes and carriage returns among `specials` (bits of the chunk at `base`):
+    /// quote positions go to `quotes`, a carriage return sets `cr`.
+    #[inline(never)]
+    fn note_specials(&mut self, base: usize, specials: u64, quotes: u64, cr: &mut bool) {
+        *cr |= specials & !quotes != 0;
+        let mut bits = specials & quotes;
+        while bits != 0 {
+            self.quotes.push(base + bits.trailing_zeros() as usize);
+            bits &= bits - 1;
+        }
+    }
+
+    /// Adds the line `data[start..end]`, whose comma-split fields are in `ranges` (and whose
+    /// quotes are in `quotes`); it is `special` when it holds a quote or a carriage return
+    /// (`cr`).
     #[allow(clippy::too_many_arguments)]
     #[inline]
     fn line(
@@ -571,6 +607,7 @@ impl LineParser {
         start: usize,
         end: usize,
         special: bool,
+        cr: bool,
         utf8: bool,
         ends_file: bool,
         aggregator: &mut Aggregator,
@@ -579,6 +616,13 @@ impl LineParser {
             if start == end {
                 return Some(Ok(()));
             }
+            return Some(aggregator.add_fields(Fields {
+                data,
+                ranges: &self.ranges,
+                utf8,
+            }));
+        }
+        if !cr && self.join_quoted() {
             return Some(aggregator.add_fields(Fields {
                 data,
                 ranges: &self.ranges,
@@ -611,6 +655,46 @@ impl LineParser {
                 utf8,
             })
         })
+    }
+
+    /// [`LineParser::split_quoted`] from the comma-split fields in `ranges` and the quotes in
+    /// `quotes` (a line without carriage returns): a field opening with a quote runs to the
+    /// next quote, which must end a comma-split field; no other field may hold a quote.
+    /// Rewrites `ranges` in place; `false` (and `ranges` spoilt) for anything else.
+    fn join_quoted(&mut self) -> bool {
+        let fields = self.ranges.len();
+        let (mut at, mut out, mut next) = (0, 0, 0);
+        while at < fields {
+            let (start, end) = self.ranges[at];
+            match self.quotes.get(next) {
+                Some(&open) if open == start => {
+                    let Some(&close) = self.quotes.get(next + 1) else {
+                        return false;
+                    };
+                    let mut last = at;
+                    while last < fields && self.ranges[last].1 <= close {
+                        last += 1;
+                    }
+                    if last == fields || self.ranges[last].1 != close + 1 {
+                        return false;
+                    }
+                    self.ranges[out] = (start + 1, close);
+                    next += 2;
+                    at = last + 1;
+                }
+                Some(&quote) if quote < end => return false,
+                _ => {
+                    self.ranges[out] = (start, end);
+                    at += 1;
+                }
+            }
+            out += 1;
+        }
+        if next != self.quotes.len() {
+            return false;
+        }
+        self.ranges.truncate(out);
+        true
     }
 
     /// Splits a line at its commas into `ranges`, in one pass; `false` when it holds a quote
