@@ -81,6 +81,22 @@ impl Accumulator {
         self.attempts
     }
 
+    /// Adds another accumulator's sums, not its answer times: for metrics whose quantiles
+    /// are found otherwise ([`Accumulator::metrics_with`]).
+    pub(crate) fn merge_sums(&mut self, other: &Accumulator) {
+        self.attempts += other.attempts;
+        self.correct += other.correct;
+        self.near_miss += other.near_miss;
+        self.score_sum += other.score_sum;
+        self.elapsed_sum_ms += other.elapsed_sum_ms;
+        self.keystrokes += other.keystrokes;
+    }
+
+    /// The answer times added, in the order added.
+    pub(crate) fn times(&self) -> &[u64] {
+        &self.elapsed_ms
+    }
+
     /// The metrics of what was added.
     pub fn metrics(&self) -> Metrics {
         let mut times = self.elapsed_ms.clone();
@@ -88,6 +104,12 @@ impl Accumulator {
             select_quantile(&mut times, 0.5),
             select_quantile(&mut times, 0.9),
         );
+        self.metrics_with(median_ms, p90_ms)
+    }
+
+    /// The metrics of what was added, with the median and 0.9 quantile of the answer times
+    /// given.
+    pub(crate) fn metrics_with(&self, median_ms: f64, p90_ms: f64) -> Metrics {
         let hours = self.elapsed_sum_ms as f64 / 3_600_000.0;
         Metrics {
             attempts: self.attempts,

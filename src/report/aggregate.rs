@@ -419,8 +419,7 @@ impl Aggregator {
         if row.verdict == Verdict::NearMiss {
             *self.kinds.entry(field(DETAIL), || 0) += 1;
         }
-        let bin = (row.elapsed_ms / HISTOGRAM_BIN_MS).min(HISTOGRAM_BINS as u64 - 1);
-        self.answer_times[bin as usize] += 1;
+        self.answer_times[bin_of(row.elapsed_ms)] += 1;
     }
 
     /// Adds everything another aggregator (with the same grouping) collected.
@@ -469,14 +468,36 @@ impl Aggregator {
         let by_day = self.by == GroupBy::Day;
         let sorted = self.groups.into_sorted();
         let mut days = self.days.into_sorted();
-        // Every metric sorts answer times: the overall ones on a thread of their own.
+        // Every metric selects among answer times: the overall ones (found within one
+        // histogram bin) and the days' medians on a thread of their own.
+        let answer_times = &self.answer_times;
         let (overall, groups, medians) = std::thread::scope(|scope| {
-            let overall = scope.spawn(|| {
+            let days = &mut days;
+            let sorted = &sorted;
+            let side = scope.spawn(move || {
                 let mut all = Accumulator::default();
-                for (_, acc) in &sorted {
-                    all.merge(acc);
+                for (_, acc) in sorted {
+                    all.merge_sums(acc);
                 }
-                rounded(all.metrics())
+                let times: Vec<&[u64]> = sorted.iter().map(|(_, acc)| acc.times()).collect();
+                let overall = match binned_quantiles(&times, answer_times, [0.5, 0.9]) {
+                    Some([median, p90]) => all.metrics_with(median, p90),
+                    None => {
+                        let mut all = Accumulator::default();
+                        for (_, acc) in sorted {
+                            all.merge(acc);
+                        }
+                        all.metrics()
+                    }
+                };
+                let medians: Option<Vec<f64>> = (!by_day).then(|| {
+                    days.iter_mut()
+                        .map(|(_, day)| {
+                            round(select_quantile(&mut std::mem::take(&mut day.times), 0.5), 1)
+                        })
+                        .collect()
+                });
+                (rounded(overall), medians)
             });
             let groups: Vec<Group> = sorted
                 .iter()
@@ -485,18 +506,11 @@ impl Aggregator {
                     metrics: rounded(acc.metrics()),
                 })
                 .collect();
-            let medians: Vec<f64> = if by_day {
-                groups.iter().map(|g| g.metrics.median_ms).collect()
-            } else {
-                days.iter_mut()
-                    .map(|(_, day)| {
-                        round(select_quantile(&mut std::mem::take(&mut day.times), 0.5), 1)
-                    })
-                    .collect()
-            };
-            let overall = overall
+            let (overall, medians) = side
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let medians =
+                medians.unwrap_or_else(|| groups.iter().map(|g| g.metrics.median_ms).collect());
             (overall, groups, medians)
         });
         drop(sorted);
@@ -535,6 +549,85 @@ impl Aggregator {
             answer_times: self.answer_times,
         }
     }
+}
+
+/// The histogram bin of an answer time.
+#[inline]
+fn bin_of(elapsed_ms: u64) -> usize {
+    (elapsed_ms / HISTOGRAM_BIN_MS).min(HISTOGRAM_BINS as u64 - 1) as usize
+}
+
+/// [`select_quantile`] at each of `qs` over all of `times` (left as they are), whose
+/// histogram is `histogram`: the bin holding each rank is found by counting, and the rank is
+/// selected among that bin's times only. `None` when the histogram does not count `times`.
+fn binned_quantiles<const N: usize>(
+    times: &[&[u64]],
+    histogram: &[u64],
+    qs: [f64; N],
+) -> Option<[f64; N]> {
+    let n: usize = times.iter().map(|t| t.len()).sum();
+    if histogram.len() != HISTOGRAM_BINS || histogram.iter().sum::<u64>() != n as u64 {
+        return None;
+    }
+    if n == 0 {
+        return Some([0.0; N]);
+    }
+    // Each quantile's two ranks (below and above its position), and the fraction between.
+    let ranks: [(usize, usize, f64); N] = qs.map(|q| {
+        let position = q * (n - 1) as f64;
+        let below = position.floor() as usize;
+        let above = (below + 1).min(n - 1);
+        (below, above, position - below as f64)
+    });
+    // The bin of a rank, and the rank within that bin.
+    let locate = |rank: usize| {
+        let mut before = 0usize;
+        for (bin, &count) in histogram.iter().enumerate() {
+            if rank < before + count as usize {
+                return (bin, rank - before);
+            }
+            before += count as usize;
+        }
+        (
+            HISTOGRAM_BINS - 1,
+            rank - (before - histogram[HISTOGRAM_BINS - 1] as usize),
+        )
+    };
+    let mut bins: Vec<usize> = ranks
+        .iter()
+        .flat_map(|&(below, above, _)| [locate(below).0, locate(above).0])
+        .collect();
+    bins.sort_unstable();
+    bins.dedup();
+    let mut members: Vec<Vec<u64>> = bins
+        .iter()
+        .map(|&bin| Vec::with_capacity(histogram[bin] as usize))
+        .collect();
+    for &part in times {
+        for &time in part {
+            let bin = bin_of(time);
+            if let Ok(at) = bins.binary_search(&bin) {
+                members[at].push(time);
+            }
+        }
+    }
+    let mut value = |rank: usize| {
+        let (bin, within) = locate(rank);
+        let at = bins.binary_search(&bin).ok()?;
+        members[at].get(within)?;
+        Some(*members[at].select_nth_unstable(within).1)
+    };
+    let mut out = [0.0; N];
+    for (slot, &(below, above, fraction)) in out.iter_mut().zip(&ranks) {
+        let low = value(below)?;
+        let high = if above == below { low } else { value(above)? };
+        *slot = if n == 1 {
+            low as f64
+        } else {
+            low as f64 + (high as f64 - low as f64) * fraction
+        };
+    }
+    Some(out)
 }
 
 /// Per-day points with 7-day moving figures, and the best day.
@@ -886,6 +979,45 @@ mod tests {
             let expected = raw.trim().parse::<u64>().ok();
             assert_eq!(parse_u64(raw.as_bytes()), expected, "{raw:?}");
         }
+    }
+
+    #[test]
+    fn binned_quantiles_select_like_the_metrics() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for (n, spread) in [
+            (0, 1),
+            (1, 5_000),
+            (2, 5_000),
+            (3, 50),
+            (1000, 5_000),
+            (1000, 700_000),
+            (999, 10_000_000),
+            (500, 1),
+        ] {
+            let values: Vec<u64> = (0..n).map(|_| next() % spread).collect();
+            let (a, b) = values.split_at(n / 3);
+            let mut histogram = vec![0; HISTOGRAM_BINS];
+            for &v in &values {
+                histogram[bin_of(v)] += 1;
+            }
+            let qs = [0.5, 0.9, 0.0, 1.0, 0.25];
+            let got = binned_quantiles(&[a, b], &histogram, qs).unwrap();
+            for (q, got) in qs.into_iter().zip(got) {
+                let expected = select_quantile(&mut values.clone(), q);
+                assert_eq!(
+                    got.to_bits(),
+                    expected.to_bits(),
+                    "n {n} spread {spread} q {q}"
+                );
+            }
+        }
+        assert!(binned_quantiles(&[&[1u64][..]], &[0; HISTOGRAM_BINS], [0.5]).is_none());
     }
 
     #[test]
