@@ -282,10 +282,9 @@ fn result_page(exam: &ExamResult, info: &SessionInfo, kind: PageKind) -> Result<
         PageKind::Markdown => format!("{}\n---\n\n{rendered}", render_markdown(exam, &info.user)),
         PageKind::Html => {
             let section = render_html_section(exam, &info.user);
-            match rendered
-                .find("<body")
-                .and_then(|at| rendered[at..].find('>').map(|end| at + end + 1))
-            {
+            // Inside the report's page container when it has one, so both share its margins.
+            let opening = rendered.find("<main").or_else(|| rendered.find("<body"));
+            match opening.and_then(|at| rendered[at..].find('>').map(|end| at + end + 1)) {
                 Some(at) => format!("{}\n{section}{}", &rendered[..at], &rendered[at..]),
                 None => format!("{section}{rendered}"),
             }

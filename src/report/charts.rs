@@ -117,7 +117,8 @@ pub fn speed_over_time(days: &[DayPoint]) -> Result<String> {
         days,
         "Speed per day",
         "correct codes per hour",
-        nice_ceiling(top.max(1.0) * 1.1),
+        // At least 10, so whole-number labels stay distinct when speeds are tiny.
+        nice_ceiling((top * 1.1).max(10.0)),
         |d| d.codes_per_hour,
         |d| d.codes_per_hour_7d,
     )
