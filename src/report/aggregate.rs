@@ -920,9 +920,15 @@ fn parse_score(raw: &[u8]) -> Option<f64> {
 
 /// [`crate::log::unguard`] over bytes.
 fn unguard(value: &[u8]) -> &[u8] {
-    let formula = |text: &[u8]| matches!(text.first(), Some(b'=' | b'+' | b'-' | b'@'));
+    // Guarded: one `'`, then (past any further `'`) a formula character.
+    let formula = |text: &[u8]| {
+        matches!(
+            text.iter().find(|&&b| b != b'\''),
+            Some(b'=' | b'+' | b'-' | b'@')
+        )
+    };
     match value.strip_prefix(b"'") {
-        Some(rest) if formula(rest) || rest.strip_prefix(b"'").is_some_and(formula) => rest,
+        Some(rest) if formula(rest) => rest,
         _ => value,
     }
 }
@@ -1036,6 +1042,8 @@ mod tests {
             "'-x",
             "'@y",
             "''=z",
+            "'''=x",
+            "''x",
             "'quoted",
             "plain",
             "",
