@@ -1,6 +1,6 @@
 //! Embeds the shipped decks (`exercises/*.csv`) and the official code sets (`codesets/*.tsv`).
 //!
-//! Code sets are split into chunks (ICD-10-CM by first character, ICD-10-PCS by the first two)
+//! Code sets are split into chunks by the first two characters of their codes
 //! and each chunk is LZ4-compressed, so a lookup decompresses only the chunk it needs.
 
 use std::collections::BTreeMap;
@@ -15,7 +15,7 @@ fn main() {
     println!("cargo:rerun-if-changed=codesets");
     let mut generated = String::new();
     embed_decks(&mut generated);
-    embed_codeset(&mut generated, &out, "ICD10CM", "codesets/icd10cm.tsv", 1);
+    embed_codeset(&mut generated, &out, "ICD10CM", "codesets/icd10cm.tsv", 2);
     embed_codeset(&mut generated, &out, "ICD10PCS", "codesets/icd10pcs.tsv", 2);
     embed_text(
         &mut generated,

@@ -139,8 +139,52 @@ fn pack(code: &[u8]) -> Option<u64> {
 /// Decompresses one chunk. The chunks were compressed by our own build script, so a failure
 /// means a corrupted binary; an empty chunk keeps codedrill usable all the same.
 fn decode(compressed: &[u8]) -> Lines {
+    Lines::new(decode_text(compressed))
+}
+
+fn decode_text(compressed: &[u8]) -> String {
     let bytes = lz4_flex::decompress_size_prepended(compressed).unwrap_or_default();
-    Lines::new(String::from_utf8(bytes).unwrap_or_default())
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Decompresses one chunk into a reused buffer.
+fn decode_into<'b>(compressed: &[u8], buffer: &'b mut Vec<u8>) -> Option<&'b str> {
+    let (size, rest) = lz4_flex::block::uncompressed_size(compressed).ok()?;
+    if buffer.len() < size {
+        buffer.resize(size, 0);
+    }
+    let written = lz4_flex::block::decompress_into(rest, &mut buffer[..size]).ok()?;
+    std::str::from_utf8(&buffer[..written]).ok()
+}
+
+/// Where to split blocks so that each side has about half of the bytes.
+fn half_by_size(blocks: &[&[u8]]) -> usize {
+    let half = blocks.iter().map(|b| b.len()).sum::<usize>() / 2;
+    let mut running = 0;
+    blocks
+        .iter()
+        .position(|block| {
+            running += block.len();
+            running >= half
+        })
+        .map_or(blocks.len(), |at| at + 1)
+}
+
+/// Maps `work` over compressed blocks, about half of the bytes on a second thread; results
+/// keep the blocks' order.
+fn on_two_threads<T: Send>(
+    blocks: &[&'static [u8]],
+    work: impl Fn(&'static [u8]) -> Vec<T> + Sync,
+) -> Vec<T> {
+    let (mine, theirs) = blocks.split_at(half_by_size(blocks));
+    let run = |part: &[&'static [u8]]| -> Vec<T> { part.iter().flat_map(|b| work(b)).collect() };
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| run(theirs));
+        let mut all = run(mine);
+        // A panic on the other thread would be a bug; its blocks are then simply missing.
+        all.extend(other.join().unwrap_or_default());
+        all
+    })
 }
 
 /// Parses one `CODE\tSTATUS\tDESCRIPTION` line.
@@ -204,27 +248,42 @@ impl CodeSet {
         if missing.len() < 2 {
             return;
         }
-        let sizes: Vec<usize> = missing.iter().map(|c| c.compressed.len()).collect();
-        let half = sizes.iter().sum::<usize>() / 2;
-        let mut running = 0;
-        let split = sizes
-            .iter()
-            .position(|size| {
-                running += size;
-                running >= half
-            })
-            .map_or(missing.len(), |at| at + 1);
         let blocks: Vec<&'static [u8]> = missing.iter().map(|c| c.compressed).collect();
-        let (mine, theirs) = blocks.split_at(split);
-        let decoded: Vec<Lines> = std::thread::scope(|scope| {
-            let other = scope.spawn(|| theirs.iter().map(|b| decode(b)).collect::<Vec<_>>());
-            let mut all: Vec<Lines> = mine.iter().map(|b| decode(b)).collect();
-            all.extend(other.join().unwrap_or_default());
-            all
-        });
+        let decoded = on_two_threads(&blocks, |block| vec![decode(block)]);
         for (chunk, lines) in missing.into_iter().zip(decoded) {
             let _ = chunk.lines.set(lines);
         }
+    }
+
+    /// Runs `scan` over the text of every chunk, on two threads, without building or keeping
+    /// the line index (a one-off scan such as `--search` needs only the text). Each thread
+    /// decompresses into one reused buffer and lends `scan` one reused scratch buffer.
+    pub fn scan_texts<T: Send>(
+        &self,
+        scan: impl Fn(&str, &mut Vec<u8>) -> Vec<T> + Sync,
+    ) -> Vec<T> {
+        let mut scratch = Vec::new();
+        let mut found: Vec<T> = match &self.loaded {
+            Some(lines) => scan(&lines.text, &mut scratch),
+            None => Vec::new(),
+        };
+        let blocks: Vec<&'static [u8]> = self.chunks.iter().map(|c| c.compressed).collect();
+        let (mine, theirs) = blocks.split_at(half_by_size(&blocks));
+        let run = |part: &[&'static [u8]]| -> Vec<T> {
+            let (mut text, mut scratch, mut out) = (Vec::new(), Vec::new(), Vec::new());
+            for block in part {
+                if let Some(text) = decode_into(block, &mut text) {
+                    out.extend(scan(text, &mut scratch));
+                }
+            }
+            out
+        };
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| run(theirs));
+            found.extend(run(mine));
+            found.extend(other.join().unwrap_or_default());
+        });
+        found
     }
 
     /// The chunks that may hold codes starting with `prefix`.
@@ -294,13 +353,6 @@ impl CodeSet {
             for index in 0..lines.starts.len() {
                 visit(lines.line(index));
             }
-        }
-    }
-
-    /// Visits the whole text of each chunk (sorted `CODE\tSTATUS\tDESCRIPTION` lines).
-    pub fn for_each_text(&self, mut visit: impl FnMut(&str)) {
-        for lines in self.parts_for("") {
-            visit(&lines.text);
         }
     }
 

@@ -115,32 +115,43 @@ pub fn search(sets: &[&CodeSet], query: &str, limit: usize) -> Vec<Entry> {
         return Vec::new();
     };
     let finder = memchr::memmem::Finder::new(anchor.as_bytes());
-    let mut hits: Vec<(bool, usize, Entry)> = Vec::new();
-    for set in sets {
-        set.for_each_text(|text| {
-            let lower = text.to_ascii_lowercase();
-            let bytes = lower.as_bytes();
-            let mut last_line = usize::MAX;
-            for at in finder.find_iter(bytes) {
-                let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
-                if start == last_line {
-                    continue;
-                }
-                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n);
-                let Some(description_at) = description_start(&lower[start..end]) else {
-                    continue;
-                };
-                let description = &lower[start + description_at..end];
-                if words.iter().all(|word| has_word_start(description, word)) {
-                    last_line = start;
-                    if let Some(entry) = parse_line(&text[start..end]) {
-                        let billable = entry.status == Status::Billable;
-                        hits.push((!billable, entry.description.len(), entry));
-                    }
-                }
+    // Per chunk: the lines holding every word, ranked; only the best `limit` become entries.
+    let scan = |text: &str, lower: &mut Vec<u8>| -> Vec<(bool, usize, Entry)> {
+        lower.clear();
+        lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+        let bytes = &lower[..];
+        let mut ranked: Vec<(bool, usize, usize, usize)> = Vec::new();
+        let mut last_line = usize::MAX;
+        for at in finder.find_iter(bytes) {
+            let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
+            if start == last_line {
+                continue;
             }
-        });
-    }
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n);
+            let line = &text[start..end];
+            let Some(description_at) = description_start(line) else {
+                continue;
+            };
+            // ASCII lower-casing keeps byte offsets, so the line's bytes line up in both.
+            let description =
+                std::str::from_utf8(&bytes[start + description_at..end]).unwrap_or("");
+            if words.iter().all(|word| has_word_start(description, word)) {
+                last_line = start;
+                let billable = line.split('\t').nth(1) == Some("billable");
+                ranked.push((!billable, end - start - description_at, start, end));
+            }
+        }
+        ranked.sort_unstable();
+        ranked
+            .into_iter()
+            .take(limit)
+            .filter_map(|(unbillable, length, start, end)| {
+                parse_line(&text[start..end]).map(|entry| (unbillable, length, entry))
+            })
+            .collect()
+    };
+    let mut hits: Vec<(bool, usize, Entry)> =
+        sets.iter().flat_map(|set| set.scan_texts(scan)).collect();
     hits.sort_by(|a, b| (a.0, a.1, &a.2.code).cmp(&(b.0, b.1, &b.2.code)));
     hits.into_iter()
         .take(limit)
