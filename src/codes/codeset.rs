@@ -292,14 +292,20 @@ impl CodeSet {
             self.load_all();
         }
         let loaded = self.loaded.iter();
-        let chunks = self
-            .chunks
+        let chunks = self.chunks[self.chunk_range(prefix)]
             .iter()
-            .filter(move |chunk| {
-                chunk.key.starts_with(prefix) || prefix.starts_with(chunk.key.as_str())
-            })
             .map(CodeSet::chunk_lines);
         loaded.chain(chunks)
+    }
+
+    /// The chunks whose codes may start with `prefix`: chunks are sorted by key, and every
+    /// key has the same length (`build.rs`), so this is a binary search.
+    fn chunk_range(&self, prefix: &str) -> std::ops::Range<usize> {
+        let key_len = self.chunks.first().map_or(0, |c| c.key.len());
+        let key = prefix.get(..key_len.min(prefix.len())).unwrap_or("");
+        let from = self.chunks.partition_point(|c| c.key.as_str() < key);
+        let to = from + self.chunks[from..].partition_point(|c| c.key.starts_with(key));
+        from..to
     }
 
     /// Whether the set holds any code at all.
