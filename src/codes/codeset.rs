@@ -558,6 +558,21 @@ mod tests {
     }
 
     #[test]
+    fn prefixes_shorter_and_longer_than_chunk_keys_find_their_codes() {
+        let sets = CodeSets::embedded();
+        let e_codes = sets.icd10cm.with_prefix("E");
+        assert!(e_codes.len() > 1000 && e_codes.iter().all(|e| e.code.starts_with('E')));
+        assert!(e_codes.iter().any(|e| e.code == "E119"));
+        let e11 = sets.icd10cm.with_prefix("E11");
+        assert!(e11.iter().all(|e| e.code.starts_with("E11")) && e11.len() > 50);
+        assert_eq!(sets.icd10cm.with_prefix("").len(), sets.icd10cm.entries().len());
+        assert!(sets.icd10cm.with_prefix("Z99Z").is_empty());
+        assert_eq!(sets.icd10pcs.status("0DT44ZZ"), Some(Status::Billable));
+        assert_eq!(sets.icd10cm.status("E11"), Some(Status::Header));
+        assert_eq!(sets.icd10cm.status("E1199"), None);
+    }
+
+    #[test]
     fn parses_order_lines() {
         let line = format!(
             "{:05} {:<7} {} {:<60} {}",
