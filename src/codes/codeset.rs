@@ -565,7 +565,10 @@ mod tests {
         assert!(e_codes.iter().any(|e| e.code == "E119"));
         let e11 = sets.icd10cm.with_prefix("E11");
         assert!(e11.iter().all(|e| e.code.starts_with("E11")) && e11.len() > 50);
-        assert_eq!(sets.icd10cm.with_prefix("").len(), sets.icd10cm.entries().len());
+        assert_eq!(
+            sets.icd10cm.with_prefix("").len(),
+            sets.icd10cm.entries().len()
+        );
         assert!(sets.icd10cm.with_prefix("Z99Z").is_empty());
         assert_eq!(sets.icd10pcs.status("0DT44ZZ"), Some(Status::Billable));
         assert_eq!(sets.icd10cm.status("E11"), Some(Status::Header));
