@@ -528,3 +528,23 @@ fn completions_are_printed() {
         .success()
         .stdout(predicate::str::contains("_codedrill"));
 }
+
+#[test]
+fn report_without_a_log_yet_says_what_to_do() {
+    let scratch = Scratch::new();
+    codedrill()
+        .env("CODEDRILL_LOG", scratch.log())
+        .arg("report")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no attempts logged yet"))
+        .stderr(predicate::str::contains("codedrill drill"));
+    drill_good(&scratch, "E11.9\nI10\n").success();
+    codedrill()
+        .env("CODEDRILL_LOG", scratch.log())
+        .args(["report", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("good,2,2,1,1,"))
+        .stdout(predicate::str::contains("overall,2,2,1,1,"));
+}

@@ -73,7 +73,14 @@ pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
         deck: args.deck.clone(),
     };
     let logs = if args.logs.is_empty() {
-        vec![log::resolve_log_path(global.log.as_deref())?]
+        let path = log::resolve_log_path(global.log.as_deref())?;
+        if !path.exists() {
+            anyhow::bail!(
+                "no attempts logged yet at {}: run `codedrill drill` first, or name a log",
+                path.display()
+            );
+        }
+        vec![path]
     } else {
         args.logs.clone()
     };
