@@ -217,18 +217,11 @@ fn write_groups(page: &mut String, report: &Report) -> std::fmt::Result {
 }
 
 fn row(class: &str, key: &str, m: &Metrics) -> String {
-    format!(
-        "<tr{class}><td>{key}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        m.attempts,
-        m.correct,
-        fmt::percent(m.accuracy),
-        fmt::score(m.score),
-        fmt::seconds(m.median_ms),
-        fmt::seconds(m.p90_ms),
-        fmt::rate(m.codes_per_hour),
-        fmt::rate(m.kph),
-        fmt::percent(m.near_miss)
-    )
+    let cells: String = fmt::cells(m)
+        .iter()
+        .map(|cell| format!("<td>{cell}</td>"))
+        .collect();
+    format!("<tr{class}><td>{key}</td>{cells}</tr>")
 }
 
 fn write_weakest(page: &mut String, report: &Report) -> std::fmt::Result {

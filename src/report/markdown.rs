@@ -93,18 +93,7 @@ impl Exporter for MarkdownExporter {
 }
 
 fn row(key: &str, m: &Metrics) -> String {
-    format!(
-        "| {key} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-        m.attempts,
-        m.correct,
-        fmt::percent(m.accuracy),
-        fmt::score(m.score),
-        fmt::seconds(m.median_ms),
-        fmt::seconds(m.p90_ms),
-        fmt::rate(m.codes_per_hour),
-        fmt::rate(m.kph),
-        fmt::percent(m.near_miss)
-    )
+    format!("| {key} | {} |", fmt::cells(m).join(" | "))
 }
 
 /// Text safe inside a table cell.

@@ -247,6 +247,23 @@ pub(crate) fn rounded(m: Metrics) -> Metrics {
 
 /// Formats used by the text formats.
 pub(crate) mod fmt {
+    use crate::metrics::Metrics;
+
+    /// A group's metrics as the text cells of a table row, in the SPEC's order.
+    pub fn cells(m: &Metrics) -> [String; 9] {
+        [
+            m.attempts.to_string(),
+            m.correct.to_string(),
+            percent(m.accuracy),
+            score(m.score),
+            seconds(m.median_ms),
+            seconds(m.p90_ms),
+            rate(m.codes_per_hour),
+            rate(m.kph),
+            percent(m.near_miss),
+        ]
+    }
+
     pub fn percent(share: f64) -> String {
         format!("{:.1}%", share * 100.0)
     }

@@ -64,17 +64,7 @@ impl Exporter for TableExporter {
 }
 
 fn row(key: &str, m: &Metrics, key_width: usize) -> String {
-    let cells = [
-        m.attempts.to_string(),
-        m.correct.to_string(),
-        fmt::percent(m.accuracy),
-        fmt::score(m.score),
-        fmt::seconds(m.median_ms),
-        fmt::seconds(m.p90_ms),
-        fmt::rate(m.codes_per_hour),
-        fmt::rate(m.kph),
-        fmt::percent(m.near_miss),
-    ];
+    let cells = fmt::cells(m);
     let mut line = format!("{key:<key_width$}");
     for (cell, (_, width)) in cells.iter().zip(COLUMNS) {
         line.push_str(&format!(" {cell:>width$}"));
