@@ -8,10 +8,11 @@ use rexpect::session::spawn_command;
 
 const TIMEOUT_MS: u64 = 20_000;
 
-/// A shell in the pty runs codedrill, then prints the terminal's settings.
-fn drill_in_pty(scratch: &Scratch, extra: &str) -> rexpect::session::PtySession {
+/// A shell in the pty runs a codedrill `command` (drill or exam) on the good fixture deck in
+/// file order, then prints its exit status and the terminal's settings.
+fn session_in_pty(scratch: &Scratch, command: &str, extra: &str) -> rexpect::session::PtySession {
     let script = format!(
-        "{} drill {} --order file {extra} --log {}; echo \"exit=$?\"; stty -a",
+        "{} {command} {} --order file {extra} --log {}; echo \"exit=$?\"; stty -a",
         env!("CARGO_BIN_EXE_codedrill"),
         fixture("decks/good.csv"),
         scratch.log().display()
@@ -43,7 +44,7 @@ fn assert_cooked(settings: &str) {
 #[test]
 fn typing_with_a_correction_then_ctrl_c_keeps_the_row_and_restores_the_terminal() {
     let scratch = Scratch::new();
-    let mut pty = drill_in_pty(&scratch, "");
+    let mut pty = session_in_pty(&scratch, "drill", "");
     pty.exp_string("Type 2 diabetes, no complications").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
     send(&mut pty, "E12");
@@ -85,7 +86,7 @@ fn typing_with_a_correction_then_ctrl_c_keeps_the_row_and_restores_the_terminal(
 #[test]
 fn escape_skips_and_time_limit_ends_an_item_mid_typing() {
     let scratch = Scratch::new();
-    let mut pty = drill_in_pty(&scratch, "-n 2 --time-limit 2");
+    let mut pty = session_in_pty(&scratch, "drill", "-n 2 --time-limit 2");
     pty.exp_string("Type 2 diabetes, no complications").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
     send(&mut pty, "\x1b");
@@ -109,17 +110,7 @@ fn escape_skips_and_time_limit_ends_an_item_mid_typing() {
 #[test]
 fn exam_time_runs_out_while_an_answer_is_half_typed() {
     let scratch = Scratch::new();
-    let script = format!(
-        "{} exam {} --order file --duration 2s --log {}; echo \"exit=$?\"; stty -a",
-        env!("CARGO_BIN_EXE_codedrill"),
-        fixture("decks/good.csv"),
-        scratch.log().display()
-    );
-    let mut command = std::process::Command::new("bash");
-    command
-        .args(["--norc", "-c", &script])
-        .env("USER", "tester");
-    let mut pty = spawn_command(command, Some(TIMEOUT_MS)).expect("spawn in pty");
+    let mut pty = session_in_pty(&scratch, "exam", "--duration 2s");
     pty.exp_string("Type 2 diabetes, no complications").unwrap();
     pty.exp_string("2s").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
