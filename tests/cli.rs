@@ -6,23 +6,13 @@ use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{Scratch, codedrill, fixture, log_rows};
+use common::{Scratch, codedrill, drill_fixture, fixture, log_rows};
 use predicates::prelude::*;
 
 const HEADER: &str = "timestamp,session,user,mode,deck,item,system,category,prompt,expected,entered,verdict,detail,score,elapsed_ms,first_key_ms,keystrokes,backspaces";
 
 fn drill_good(scratch: &Scratch, answers: &str) -> assert_cmd::assert::Assert {
-    codedrill()
-        .args([
-            "drill",
-            &fixture("decks/good.csv"),
-            "--order",
-            "file",
-            "--log",
-        ])
-        .arg(scratch.log())
-        .write_stdin(answers)
-        .assert()
+    drill_fixture(scratch, &[], answers)
 }
 
 #[test]
@@ -200,21 +190,7 @@ fn piped_time_limit_times_out_pending_input() {
 #[test]
 fn strict_mode_counts_the_dot() {
     let scratch = Scratch::new();
-    codedrill()
-        .args([
-            "drill",
-            &fixture("decks/good.csv"),
-            "--order",
-            "file",
-            "-n",
-            "1",
-            "--strict",
-            "--log",
-        ])
-        .arg(scratch.log())
-        .write_stdin("E119\n")
-        .assert()
-        .success();
+    drill_fixture(&scratch, &["-n", "1", "--strict"], "E119\n").success();
     let rows = log_rows(&scratch.log());
     assert_eq!(
         (rows[0]["verdict"].as_str(), rows[0]["detail"].as_str()),

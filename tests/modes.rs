@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{Scratch, codedrill, fixture, log_rows};
+use common::{Scratch, codedrill, drill_fixture, fixture, log_rows};
 use predicates::prelude::*;
 
 fn exam(scratch: &Scratch, answers: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
@@ -160,32 +160,8 @@ fn review(scratch: &Scratch, answers: &str, count: &str) -> Vec<String> {
 #[test]
 fn review_draws_misses_first_until_answered_twice_in_a_row() {
     let scratch = Scratch::new();
-    codedrill()
-        .args([
-            "drill",
-            &fixture("decks/good.csv"),
-            "--order",
-            "file",
-            "--log",
-        ])
-        .arg(scratch.log())
-        .write_stdin("E11.9\nI11.9\nhepatitis\n\nS52.521A\n")
-        .assert()
-        .success();
-    codedrill()
-        .args([
-            "drill",
-            &fixture("decks/good.csv"),
-            "--order",
-            "file",
-            "-n",
-            "4",
-            "--log",
-        ])
-        .arg(scratch.log())
-        .write_stdin("E11.9\nI10\nhepatits\n0FT44ZZ\n")
-        .assert()
-        .success();
+    drill_fixture(&scratch, &[], "E11.9\nI11.9\nhepatitis\n\nS52.521A\n").success();
+    drill_fixture(&scratch, &["-n", "4"], "E11.9\nI10\nhepatits\n0FT44ZZ\n").success();
     // Pile: g2 (missed first), g4 (skipped, then right once), g3 (missed last): one miss
     // each, so the most recent miss comes first.
     let first = review(&scratch, "hepatitis\n0FT44ZZ\nI11.9\n", "3");

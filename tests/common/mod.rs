@@ -58,3 +58,15 @@ pub fn log_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
 pub fn fixture(relative: &str) -> String {
     format!("{}/fixtures/{relative}", env!("CARGO_MANIFEST_DIR"))
 }
+
+/// `codedrill drill` on the good fixture deck in file order, with `extra` options, logging to
+/// the scratch log and answering `input` on stdin.
+pub fn drill_fixture(scratch: &Scratch, extra: &[&str], input: &str) -> assert_cmd::assert::Assert {
+    codedrill()
+        .args(["drill", &fixture("decks/good.csv"), "--order", "file"])
+        .args(extra)
+        .arg("--log")
+        .arg(scratch.log())
+        .write_stdin(input)
+        .assert()
+}
