@@ -137,13 +137,18 @@ pub fn quantile(sorted: &[u64], q: f64) -> f64 {
         [] => 0.0,
         [only] => *only as f64,
         _ => {
-            let position = q * (sorted.len() - 1) as f64;
-            let below = position.floor() as usize;
-            let above = (below + 1).min(sorted.len() - 1);
-            let fraction = position - below as f64;
+            let (below, above, fraction) = quantile_ranks(sorted.len(), q);
             sorted[below] as f64 + (sorted[above] as f64 - sorted[below] as f64) * fraction
         }
     }
+}
+
+/// For the `q` quantile of `len` (≥ 1) sorted values: the ranks just below and above it and
+/// how far between them it lies (linear interpolation, as numpy and pandas do).
+pub(crate) fn quantile_ranks(len: usize, q: f64) -> (usize, usize, f64) {
+    let position = q * (len - 1) as f64;
+    let below = position.floor() as usize;
+    (below, (below + 1).min(len - 1), position - below as f64)
 }
 
 /// [`quantile`] of values in any order, which it reorders: the same number, found by
@@ -153,10 +158,7 @@ pub(crate) fn select_quantile(values: &mut [u64], q: f64) -> f64 {
         [] => 0.0,
         [only] => *only as f64,
         _ => {
-            let position = q * (values.len() - 1) as f64;
-            let below = position.floor() as usize;
-            let above = (below + 1).min(values.len() - 1);
-            let fraction = position - below as f64;
+            let (below, above, fraction) = quantile_ranks(values.len(), q);
             let (_, &mut low, rest) = values.select_nth_unstable(below);
             let high = if above == below {
                 low

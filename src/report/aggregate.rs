@@ -573,12 +573,7 @@ fn binned_quantiles<const N: usize>(
         return Some([0.0; N]);
     }
     // Each quantile's two ranks (below and above its position), and the fraction between.
-    let ranks: [(usize, usize, f64); N] = qs.map(|q| {
-        let position = q * (n - 1) as f64;
-        let below = position.floor() as usize;
-        let above = (below + 1).min(n - 1);
-        (below, above, position - below as f64)
-    });
+    let ranks: [(usize, usize, f64); N] = qs.map(|q| crate::metrics::quantile_ranks(n, q));
     // The bin of a rank, and the rank within that bin.
     let locate = |rank: usize| {
         let mut before = 0usize;
