@@ -1,13 +1,14 @@
-//! Aggregation speed: a log of 100,000 attempts (the fixture log repeated) read from memory and
-//! folded into a report by the block reader with one worker, and by the plain CSV reader. The whole-file comparison with pandas and DuckDB is
-//! `benches/compare_report.sh`.
+//! Aggregation speed: a log of 100,000 attempts (the fixture log repeated) read from memory by
+//! the log reader on one thread and folded into a report. The whole-file comparison with pandas
+//! and DuckDB (two threads on one file) is `benches/compare_report.sh`.
 
 use std::hint::black_box;
 
-use codedrill::report::reader::{read_blocks, read_sequential};
+use std::path::Path;
+
+use codedrill::log::read_log_from;
 use codedrill::report::{Aggregator, Filters, GroupBy};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use indicatif::ProgressBar;
 
 const ROWS: usize = 100_000;
 
@@ -33,19 +34,16 @@ fn aggregate(c: &mut Criterion) {
     for by in [GroupBy::Deck, GroupBy::Day, GroupBy::Item] {
         group.bench_function(format!("aggregate 100k rows by {}", by.name()), |b| {
             b.iter(|| {
-                let new = || Aggregator::new(by, &filters);
-                let hidden = ProgressBar::hidden();
-                let result = read_blocks(&log[..], "bench.csv", &new, 1, &hidden)
-                    .expect("log reads")
-                    .expect("no line breaks in fields");
-                black_box(result.aggregator.finish(vec![]))
-            })
-        });
-        group.bench_function(format!("csv reader, 100k rows by {}", by.name()), |b| {
-            b.iter(|| {
-                let result = read_sequential(&log[..], "bench.csv", Aggregator::new(by, &filters))
-                    .expect("log reads");
-                black_box(result.aggregator.finish(vec![]))
+                let mut aggregator = Aggregator::new(by, &filters);
+                read_log_from(
+                    &log[..],
+                    || Ok(&log[..]),
+                    Path::new("bench.csv"),
+                    |attempt| aggregator.add(attempt),
+                    |_| {},
+                )
+                .expect("log reads");
+                black_box(aggregator.finish(vec![]))
             })
         });
     }

@@ -12,6 +12,7 @@ pub mod generate;
 pub mod log;
 pub mod metrics;
 pub mod piped;
+pub mod record;
 pub mod render;
 pub mod report;
 pub mod review;

@@ -1,212 +1,23 @@
-//! The attempt log: one CSV row per attempt, appended and flushed as each item ends.
+//! The attempt log on disk: rows appended under a lock and flushed as each item ends, and
+//! the one reader every command uses.
 //!
-//! Rules (SPEC "Attempt log"):
+//! Rules (SPEC "Attempt log"; the row itself is [`crate::record`]):
 //! - the header is written only into a new or empty file; a file with another header is
 //!   refused and left untouched;
 //! - each append takes an exclusive lock on the file, so concurrent sessions keep rows whole
 //!   and write one header;
-//! - a row never spans lines (line breaks in fields become spaces), so a row cut by a crash is
-//!   the tail after the last line break: the next append closes it (a dangling quote gets its
-//!   closing quote) and starts on a new line, and readers skip it with a warning;
-//! - fields starting with `=`, `+`, `-` or `@` get a leading `'` against spreadsheet formula
-//!   injection, removed again when read.
+//! - a row cut by a crash is the tail after the last line break: the next append closes it (a
+//!   dangling quote gets its closing quote) and starts on a new line, and readers skip it with
+//!   a warning naming its line.
 
+use std::borrow::Cow;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 
-/// The log's columns, in order.
-pub const COLUMNS: [&str; 18] = [
-    "timestamp",
-    "session",
-    "user",
-    "mode",
-    "deck",
-    "item",
-    "system",
-    "category",
-    "prompt",
-    "expected",
-    "entered",
-    "verdict",
-    "detail",
-    "score",
-    "elapsed_ms",
-    "first_key_ms",
-    "keystrokes",
-    "backspaces",
-];
-
-/// The header line, exactly.
-pub fn header_line() -> String {
-    COLUMNS.join(",")
-}
-
-/// One attempt, as logged.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Attempt {
-    pub timestamp: String,
-    pub session: String,
-    pub user: String,
-    pub mode: String,
-    pub deck: String,
-    pub item: String,
-    pub system: String,
-    pub category: String,
-    pub prompt: String,
-    pub expected: String,
-    pub entered: String,
-    pub verdict: String,
-    pub detail: String,
-    pub score: f64,
-    pub elapsed_ms: u64,
-    pub first_key_ms: Option<u64>,
-    pub keystrokes: u64,
-    pub backspaces: u64,
-}
-
-impl Attempt {
-    /// The row's fields as written, guards applied.
-    fn fields(&self) -> [String; 18] {
-        let text = |value: &str| guard(&single_line(value));
-        [
-            text(&self.timestamp),
-            text(&self.session),
-            text(&self.user),
-            text(&self.mode),
-            text(&self.deck),
-            text(&self.item),
-            text(&self.system),
-            text(&self.category),
-            text(&self.prompt),
-            text(&self.expected),
-            text(&self.entered),
-            text(&self.verdict),
-            text(&self.detail),
-            format_score(self.score),
-            self.elapsed_ms.to_string(),
-            self.first_key_ms
-                .map(|ms| ms.to_string())
-                .unwrap_or_default(),
-            self.keystrokes.to_string(),
-            self.backspaces.to_string(),
-        ]
-    }
-
-    /// The row as one CSV line, line break included.
-    pub fn to_csv_line(&self) -> String {
-        let mut writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
-        // Writing to a Vec cannot fail.
-        let _ = writer.write_record(self.fields());
-        let bytes = writer.into_inner().unwrap_or_default();
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
-
-    /// Parses one row (a record read with the log's header), guards removed.
-    pub fn from_record(record: &csv::StringRecord) -> std::result::Result<Attempt, String> {
-        if record.len() != COLUMNS.len() {
-            return Err(format!(
-                "row has {} fields, expected {} (cut short?)",
-                record.len(),
-                COLUMNS.len()
-            ));
-        }
-        let text = |at: usize| unguard(record.get(at).unwrap_or("")).to_string();
-        let number = |at: usize| -> std::result::Result<u64, String> {
-            let raw = record.get(at).unwrap_or("");
-            raw.trim()
-                .parse::<u64>()
-                .map_err(|_| format!("`{}` is not a whole number: {raw:?}", COLUMNS[at]))
-        };
-        let score_raw = record.get(13).unwrap_or("");
-        let score = score_raw
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|s| (0.0..=1.0).contains(s))
-            .ok_or_else(|| format!("`score` is not a number from 0 to 1: {score_raw:?}"))?;
-        let first_key = record.get(15).unwrap_or("").trim();
-        let first_key_ms = if first_key.is_empty() {
-            None
-        } else {
-            Some(number(15)?)
-        };
-        let verdict = text(11);
-        if crate::score::Verdict::parse(&verdict).is_none() {
-            return Err(format!("unknown verdict {verdict:?}"));
-        }
-        Ok(Attempt {
-            timestamp: text(0),
-            session: text(1),
-            user: text(2),
-            mode: text(3),
-            deck: text(4),
-            item: text(5),
-            system: text(6),
-            category: text(7),
-            prompt: text(8),
-            expected: text(9),
-            entered: text(10),
-            verdict,
-            detail: text(12),
-            score,
-            elapsed_ms: number(14)?,
-            first_key_ms,
-            keystrokes: number(16)?,
-            backspaces: number(17)?,
-        })
-    }
-}
-
-/// Scores are written with at most three decimals: `1`, `0`, `0.667`.
-pub fn format_score(score: f64) -> String {
-    // Adding 0.0 turns -0.0 (an empty sum) into 0.0.
-    let text = format!("{:.3}", score + 0.0);
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text.is_empty() {
-        "0".to_string()
-    } else {
-        text.to_string()
-    }
-}
-
-fn single_line(value: &str) -> String {
-    if value.contains(['\n', '\r']) {
-        value.replace(['\n', '\r'], " ")
-    } else {
-        value.to_string()
-    }
-}
-
-/// Whether a value needs the formula-injection guard: it starts with `=`, `+`, `-` or `@`
-/// once any leading `'` are set aside (so a value that already looks guarded is guarded
-/// again and reads back unchanged).
-fn needs_guard(value: &str) -> bool {
-    value
-        .trim_start_matches('\'')
-        .starts_with(['=', '+', '-', '@'])
-}
-
-/// Adds the formula-injection guard.
-pub fn guard(value: &str) -> String {
-    if needs_guard(value) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
-}
-
-/// Removes the guard added by [`guard`].
-pub fn unguard(value: &str) -> &str {
-    match value.strip_prefix('\'') {
-        Some(rest) if needs_guard(rest) => rest,
-        _ => value,
-    }
-}
+use crate::record::{self, Attempt, AttemptRef, HEADER};
 
 /// The default log: `$CODEDRILL_LOG`, else `<XDG data dir>/codedrill/attempts.csv`.
 pub fn default_log_path() -> Result<PathBuf> {
@@ -272,7 +83,7 @@ impl LogWriter {
             let len = file.metadata()?.len();
             let mut bytes = String::new();
             if len == 0 {
-                bytes.push_str(&header_line());
+                bytes.push_str(HEADER);
                 bytes.push('\n');
             } else {
                 check_header(file, path)?;
@@ -346,24 +157,9 @@ fn check_header(file: &mut File, path: &Path) -> Result<()> {
     let mut start = Vec::with_capacity(512);
     Read::by_ref(file).take(4096).read_to_end(&mut start)?;
     let first = start.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let first = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(first);
-    let first = first.strip_suffix(b"\r").unwrap_or(first);
-    if first == header_line().as_bytes() {
-        return Ok(());
-    }
-    if start.contains(&0) {
-        bail!(
-            "{} is a binary file, not a codedrill log; refusing to write to it",
-            path.display()
-        );
-    }
-    let shown: String = String::from_utf8_lossy(first).chars().take(80).collect();
-    bail!(
-        "{} is not a codedrill log (its first line is {shown:?}, expected the log header); refusing to write to it",
-        path.display()
-    )
+    check_first_line(first, &start, path)
+        .map_err(|message| anyhow!("{message}; refusing to write to it"))
 }
-
 /// A problem met while reading a log; the row is skipped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
@@ -378,189 +174,361 @@ impl std::fmt::Display for Warning {
     }
 }
 
-/// Reads a log streaming, calling `row` for each whole row and `warn` for each skipped one.
-/// A file with another header is an error.
+/// Refuses a first line that is not the log header (`name` names the file in the message);
+/// `start` is as much of the file's start as was read, to tell a binary file by its NULs.
+fn check_first_line(line: &[u8], start: &[u8], name: &Path) -> std::result::Result<(), String> {
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line == HEADER.as_bytes() {
+        return Ok(());
+    }
+    if line.contains(&0) || start.contains(&0) {
+        return Err(format!(
+            "{} is a binary file, not a codedrill log",
+            name.display()
+        ));
+    }
+    let shown: String = String::from_utf8_lossy(line).chars().take(80).collect();
+    Err(format!(
+        "{} is not a codedrill log (its first line is {shown:?}, expected the log header)",
+        name.display()
+    ))
+}
+
+/// Reads a log streaming, calling `row` for each whole row and `warn` for each skipped one;
+/// returns how many rows were skipped. A file with another header is an error.
 pub fn read_log(
     path: &Path,
-    mut row: impl FnMut(Attempt),
-    mut warn: impl FnMut(Warning),
-) -> Result<()> {
+    row: impl FnMut(&AttemptRef<'_>),
+    warn: impl FnMut(Warning),
+) -> Result<u64> {
     if path.is_dir() {
         bail!("log {} is a folder, not a file", path.display());
     }
-    let file = File::open(path).with_context(|| format!("cannot read log {}", path.display()))?;
-    read_log_from(
-        BufReader::with_capacity(256 * 1024, file),
-        path,
-        &mut row,
-        &mut warn,
-    )
+    let open = || File::open(path).with_context(|| format!("cannot read log {}", path.display()));
+    read_log_from(open()?, open, path, row, warn)
 }
 
-/// [`read_log`] over any reader (`path` names it in messages).
-pub fn read_log_from(
-    input: impl io::Read,
-    path: &Path,
-    row: &mut dyn FnMut(Attempt),
-    warn: &mut dyn FnMut(Warning),
-) -> Result<()> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
+/// [`read_log`] over any reader; `reopen` gives the same bytes again from their start, read
+/// only to find the line numbers of skipped rows.
+pub fn read_log_from<R: Read, S: Read>(
+    input: R,
+    reopen: impl FnMut() -> Result<S>,
+    name: &Path,
+    row: impl FnMut(&AttemptRef<'_>),
+    warn: impl FnMut(Warning),
+) -> Result<u64> {
+    let whole = Span {
+        start: 0,
+        end: u64::MAX,
+    };
+    Ok(read_span(input, whole, reopen, name, row, warn)?.skipped)
+}
+
+/// The rows one reader takes: those whose reading starts at or after byte `start` and before
+/// byte `end`. A span that starts past 0 starts right after a line break; whether that was a
+/// row's end is known only when the span before it stops exactly there ([`SpanRead`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: u64,
+    pub end: u64,
+}
+
+/// What reading a span gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpanRead {
+    pub skipped: u64,
+    /// Where the next row's reading starts: `end` itself when the span's last row ended
+    /// exactly at `end`, later when a row (one quoted field holding a line break) ran over it
+    pub stopped_at: u64,
+}
+
+/// Reads the rows of one span; `input` is positioned at `span.start`, and `reopen` gives the
+/// file again from its first byte. The first span (from byte 0) checks the header.
+///
+/// Rows are split by `simd-csv`. RFC 4180 readers agree on well-quoted CSV, but not on a stray
+/// quote (inside an unquoted field, or after a closing quote): from the first record that has
+/// one, the rest of the span is read by the `csv` crate, for which a stray quote is just a
+/// character. So a quote typed into a hand-edited log never swallows the rows after it.
+pub fn read_span<R: Read, S: Read>(
+    input: R,
+    span: Span,
+    reopen: impl FnMut() -> Result<S>,
+    name: &Path,
+    row: impl FnMut(&AttemptRef<'_>),
+    warn: impl FnMut(Warning),
+) -> Result<SpanRead> {
+    let mut reader = simd_csv::ZeroCopyReaderBuilder::with_capacity(256 * 1024)
         .has_headers(false)
+        .flexible(true)
         .from_reader(input);
-    let mut record = csv::StringRecord::new();
-    let name = path.display().to_string();
-    let mut first = true;
+    let mut lines = LineFinder::new(reopen);
+    let mut out = Delivery {
+        name,
+        row,
+        warn,
+        skipped: 0,
+    };
+    let doubled_quote = memchr::memmem::Finder::new(b"\"\"");
+    let mut first = span.start == 0;
+    let mut any = false;
     loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) if first => {
-                first = false;
-                let header: Vec<&str> = record.iter().collect();
-                let header = header.join(",");
-                let header = header.trim_start_matches('\u{feff}');
-                if header != header_line() {
-                    let shown: String = header.chars().take(80).collect();
-                    bail!(
-                        "{name} is not a codedrill log (its header is {shown:?}, expected the log header)"
-                    );
+        let start = span.start + reader.position();
+        if start >= span.end {
+            break;
+        }
+        let record = reader
+            .read_byte_record()
+            .with_context(|| format!("cannot read log {}", name.display()))?;
+        let Some(record) = record else { break };
+        any = true;
+        if first {
+            first = false;
+            check_first_line(record.as_slice(), &[], name).map_err(|message| anyhow!(message))?;
+            continue;
+        }
+        let mut fields = [""; 18];
+        if text_fields(&record, &doubled_quote, &mut fields) {
+            out.take(record::parse_row(&fields), start, &mut lines)?;
+        } else if !well_quoted(&record) {
+            let rest = lines.reopen_at(start)?;
+            let stopped_at = read_strictly(rest, start, span.end, &mut lines, &mut out)?;
+            return Ok(SpanRead {
+                skipped: out.skipped,
+                stopped_at,
+            });
+        } else {
+            let fields: Vec<Cow<'_, [u8]>> = record.unescaped_iter().collect();
+            let slices: Vec<&[u8]> = fields.iter().map(|f| f.as_ref()).collect();
+            out.take(record::parse_fields(&slices), start, &mut lines)?;
+        }
+    }
+    if span.start == 0 && !any {
+        bail!("{} is empty: not a codedrill log", name.display());
+    }
+    Ok(SpanRead {
+        skipped: out.skipped,
+        stopped_at: span.start + reader.position(),
+    })
+}
+
+/// Reads rows with the `csv` crate from byte `start` (where `input` is) until a row starts at
+/// or after `end`; returns where the next row would start.
+fn read_strictly<S: Read, F: FnMut() -> Result<S>>(
+    input: S,
+    start: u64,
+    end: u64,
+    lines: &mut LineFinder<F, S>,
+    out: &mut Delivery<'_, impl FnMut(&AttemptRef<'_>), impl FnMut(Warning)>,
+) -> Result<u64> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(input);
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let at = start + reader.position().byte();
+        if at >= end {
+            return Ok(at);
+        }
+        let more = reader
+            .read_byte_record(&mut record)
+            .with_context(|| format!("cannot read log {}", out.name.display()))?;
+        if !more {
+            return Ok(start + reader.position().byte());
+        }
+        let fields: Vec<&[u8]> = record.iter().collect();
+        out.take(record::parse_fields(&fields), at, lines)?;
+    }
+}
+
+/// Whether every quote of a record is where RFC 4180 puts one: around a whole field, or
+/// doubled inside a quoted field.
+fn well_quoted(record: &simd_csv::ZeroCopyByteRecord<'_>) -> bool {
+    record.iter().all(|raw| match raw {
+        [b'"', inner @ .., b'"'] => {
+            let mut bytes = inner.iter();
+            while let Some(&byte) = bytes.next() {
+                if byte == b'"' && bytes.next() != Some(&b'"') {
+                    return false;
                 }
             }
-            Ok(true) => match Attempt::from_record(&record) {
-                Ok(attempt) => row(attempt),
-                Err(message) => warn(Warning {
-                    path: name.clone(),
-                    line,
+            true
+        }
+        _ => !raw.contains(&b'"'),
+    })
+}
+
+/// Where checked rows go: each whole row to `row`, each skipped one to `warn` with its line.
+struct Delivery<'n, R, W> {
+    name: &'n Path,
+    row: R,
+    warn: W,
+    skipped: u64,
+}
+
+impl<R: FnMut(&AttemptRef<'_>), W: FnMut(Warning)> Delivery<'_, R, W> {
+    /// Delivers one row whose reading started at byte `start`.
+    fn take<S: Read, F: FnMut() -> Result<S>>(
+        &mut self,
+        parsed: std::result::Result<AttemptRef<'_>, String>,
+        start: u64,
+        lines: &mut LineFinder<F, S>,
+    ) -> Result<()> {
+        match parsed {
+            Ok(attempt) => (self.row)(&attempt),
+            Err(message) => {
+                self.skipped += 1;
+                (self.warn)(Warning {
+                    path: self.name.display().to_string(),
+                    line: lines.line_at(start)?,
                     message: format!("{message}; row skipped"),
-                }),
-            },
-            Err(err) => {
-                if first {
-                    bail!("{name} is not a codedrill log: {err}");
-                }
-                warn(Warning {
-                    path: name.clone(),
-                    line,
-                    message: format!("unreadable row ({err}); row skipped"),
                 });
             }
         }
+        Ok(())
     }
-    if first {
-        bail!("{name} is empty: not a codedrill log");
-    }
-    Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Up to `parts` spans covering a file of `len` bytes, cut right after line breaks near
+/// equal shares (never before a line that starts with a byte-order mark, which a reader
+/// starting there would drop).
+pub fn spans(file: &mut File, len: u64, parts: usize) -> Result<Vec<Span>> {
+    let mut cuts = vec![0];
+    for part in 1..parts as u64 {
+        let Some(cut) = line_start_after(file, len * part / parts as u64)? else {
+            break;
+        };
+        if cut > *cuts.last().unwrap_or(&0) && cut < len {
+            cuts.push(cut);
+        }
+    }
+    cuts.push(len);
+    Ok(cuts
+        .windows(2)
+        .map(|pair| Span {
+            start: pair[0],
+            end: pair[1],
+        })
+        .collect())
+}
 
-    fn attempt(entered: &str) -> Attempt {
-        Attempt {
-            timestamp: "2026-11-27T10:00:00+00:00".into(),
-            session: "s1".into(),
-            user: "ana".into(),
-            mode: "practice".into(),
-            deck: "icd10cm-common".into(),
-            item: "com-001".into(),
-            system: "icd10cm".into(),
-            category: "Endocrine".into(),
-            prompt: "Type 2 diabetes, \"no\" complications\nnext line".into(),
-            expected: "E11.9".into(),
-            entered: entered.into(),
-            verdict: "correct".into(),
-            detail: String::new(),
-            score: 1.0,
-            elapsed_ms: 2300,
-            first_key_ms: Some(800),
-            keystrokes: 6,
-            backspaces: 0,
+/// The first byte after a line break at or after `from`, skipping lines that start with a
+/// byte-order mark.
+fn line_start_after(file: &mut File, from: u64) -> Result<Option<u64>> {
+    file.seek(SeekFrom::Start(from))?;
+    let mut input = io::BufReader::with_capacity(64 * 1024, &mut *file);
+    let mut at = from;
+    let mut after_break = false;
+    loop {
+        use io::BufRead;
+        let buffer = input.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(None);
+        }
+        for (offset, &byte) in buffer.iter().enumerate() {
+            if after_break && byte != 0xEF {
+                return Ok(Some(at + offset as u64));
+            }
+            after_break = byte == b'\n';
+        }
+        let used = buffer.len();
+        input.consume(used);
+        at += used as u64;
+    }
+}
+
+/// Puts the 18 fields of a record into `fields` as text, when it has 18, is UTF-8 and is
+/// plainly quoted (every quote opens or closes a whole field: none is doubled, none stray):
+/// one check of the whole line, then each field is a slice of it. `false` sends the record
+/// the slow way.
+fn text_fields<'r>(
+    record: &'r simd_csv::ZeroCopyByteRecord<'_>,
+    doubled_quote: &memchr::memmem::Finder<'_>,
+    fields: &mut [&'r str; 18],
+) -> bool {
+    if record.len() != fields.len() {
+        return false;
+    }
+    let Ok(line) = std::str::from_utf8(record.as_slice()) else {
+        return false;
+    };
+    let quotes = memchr::memchr_iter(b'"', line.as_bytes()).count();
+    if quotes > 0 && doubled_quote.find(line.as_bytes()).is_some() {
+        return false;
+    }
+    let base = line.as_ptr() as usize;
+    let mut quoted = 0;
+    for (at, slot) in fields.iter_mut().enumerate() {
+        let (Some(raw), Some(inner)) = (record.get(at), record.unquote(at)) else {
+            return false;
+        };
+        quoted += usize::from(inner.len() != raw.len());
+        let start = inner.as_ptr() as usize - base;
+        match line.get(start..start + inner.len()) {
+            Some(text) => *slot = text,
+            None => return false,
+        }
+    }
+    quotes == 2 * quoted
+}
+
+/// Line numbers of rows, found only when a warning needs one: the bytes before a row are
+/// read again (from a second reader) and their line breaks counted, so reading costs nothing
+/// extra while every row is whole.
+struct LineFinder<F, S> {
+    reopen: F,
+    input: Option<io::BufReader<S>>,
+    /// Bytes counted so far, and the line breaks among them
+    offset: u64,
+    breaks: u64,
+}
+
+impl<F: FnMut() -> Result<S>, S: Read> LineFinder<F, S> {
+    /// The bytes from `start` on, from a new reader.
+    fn reopen_at(&mut self, start: u64) -> Result<S> {
+        let mut input = (self.reopen)()?;
+        let skipped = io::copy(&mut Read::by_ref(&mut input).take(start), &mut io::sink())?;
+        if skipped < start {
+            bail!("the log became shorter while it was read");
+        }
+        Ok(input)
+    }
+
+    fn new(reopen: F) -> Self {
+        LineFinder {
+            reopen,
+            input: None,
+            offset: 0,
+            breaks: 0,
         }
     }
 
-    #[test]
-    fn guards_round_trip() {
-        for value in [
-            "=SUM(A1)", "+1", "-ectomy", "@cmd", "E11.9", "'quoted", "", "'=x", "''=x", "'''-",
-            "'", "''",
-        ] {
-            assert_eq!(unguard(&guard(value)), value, "{value}");
+    /// The line (from 1) of the row whose reading started at byte `start` (past the previous
+    /// row's line end; blank lines before the row are skipped, as the reader skips them).
+    /// Rows must be asked for in file order.
+    fn line_at(&mut self, start: u64) -> Result<u64> {
+        use io::BufRead;
+        let input = match &mut self.input {
+            Some(input) => input,
+            None => self.input.insert(io::BufReader::new((self.reopen)()?)),
+        };
+        while self.offset < start {
+            let buffer = input.fill_buf()?;
+            if buffer.is_empty() {
+                break;
+            }
+            let take = buffer.len().min((start - self.offset) as usize);
+            self.breaks += buffer[..take].iter().filter(|&&b| b == b'\n').count() as u64;
+            input.consume(take);
+            self.offset += take as u64;
         }
-        assert_eq!(guard("=1+1"), "'=1+1");
-    }
-
-    #[test]
-    fn formats_scores() {
-        assert_eq!(format_score(1.0), "1");
-        assert_eq!(format_score(0.0), "0");
-        assert_eq!(format_score(2.0 / 3.0), "0.667");
-        assert_eq!(format_score(0.5), "0.5");
-    }
-
-    #[test]
-    fn writes_and_reads_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("sub/log.csv");
-        let mut writer = LogWriter::open(&path).unwrap();
-        writer.append(&attempt("=HYPERLINK(\"x\")")).unwrap();
-        writer.append(&attempt("e119")).unwrap();
-        let text = fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with(&(header_line() + "\n")));
-        assert_eq!(text.lines().count(), 3);
-        assert!(text.contains("'=HYPERLINK"));
-        let mut rows = Vec::new();
-        read_log(&path, |a| rows.push(a), |w| panic!("{w}")).unwrap();
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].entered, "=HYPERLINK(\"x\")");
-        assert_eq!(
-            rows[0].prompt,
-            "Type 2 diabetes, \"no\" complications next line"
-        );
-        assert_eq!(rows[1], attempt("e119").with_prompt(&rows[1].prompt));
-    }
-
-    impl Attempt {
-        fn with_prompt(mut self, prompt: &str) -> Attempt {
-            self.prompt = prompt.to_string();
-            self
-        }
-    }
-
-    #[test]
-    fn refuses_foreign_file_untouched() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("other.csv");
-        fs::write(&path, "name,score\nann,3\n").unwrap();
-        let err = LogWriter::open(&path).err().unwrap();
-        assert!(format!("{err:#}").contains("not a codedrill log"));
-        assert_eq!(fs::read_to_string(&path).unwrap(), "name,score\nann,3\n");
-    }
-
-    #[test]
-    fn cut_row_is_closed_and_skipped() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("log.csv");
-        let mut writer = LogWriter::open(&path).unwrap();
-        writer.append(&attempt("E11.9")).unwrap();
-        let whole = fs::read_to_string(&path).unwrap();
-        let cut_at = whole.len() - 40;
-        let row = attempt("I10").to_csv_line();
-        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
-        file.write_all(&row.as_bytes()[..row.find("no\"\"").unwrap()])
-            .unwrap();
-        drop(file);
-        assert!(cut_at > 0);
-        writer.append(&attempt("E11.8")).unwrap();
-        let mut rows = Vec::new();
-        let mut warnings = Vec::new();
-        read_log(&path, |a| rows.push(a), |w| warnings.push(w)).unwrap();
-        assert_eq!(
-            rows.iter().map(|r| r.entered.as_str()).collect::<Vec<_>>(),
-            ["E11.9", "E11.8"]
-        );
-        assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert_eq!(warnings[0].line, 3);
+        let ahead = input.fill_buf()?;
+        let blank = ahead
+            .iter()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .filter(|&&b| b == b'\n')
+            .count();
+        Ok(self.breaks + blank as u64 + 1)
     }
 }

@@ -90,7 +90,7 @@ pub fn feedback(result: &ItemResult, codes: Option<&CodeSets>, palette: &Palette
     if result.outcome.verdict == Verdict::Partial {
         headline.push_str(&format!(
             " — score {}",
-            crate::log::format_score(result.outcome.score)
+            crate::record::format_score(result.outcome.score)
         ));
     }
     let _ = writeln!(
@@ -157,7 +157,7 @@ pub fn summary(summary: &Summary, mode: Mode, palette: &Palette) -> String {
         "score",
         format!(
             "{} / {} ({:.1}%)",
-            crate::log::format_score(summary.score_sum),
+            crate::record::format_score(summary.score_sum),
             summary.items,
             m.score * 100.0
         ),

@@ -8,7 +8,9 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::deck::Item;
-use crate::log::{self, Attempt};
+use crate::log;
+use crate::record::AttemptRef;
+use crate::score::Verdict;
 
 /// What the log says about one item.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,21 +39,21 @@ impl Pile {
         if !path.exists() {
             return Ok(pile);
         }
-        log::read_log(path, |attempt| pile.record(user, &attempt), |_| {})?;
+        log::read_log(path, |attempt| pile.record(user, attempt), |_| {})?;
         Ok(pile)
     }
 
     /// Adds one attempt, in log order; attempts of other users are ignored.
-    pub fn record(&mut self, user: &str, attempt: &Attempt) {
+    pub fn record(&mut self, user: &str, attempt: &AttemptRef) {
         if attempt.user != user {
             return;
         }
         self.seen += 1;
         let history = self
             .items
-            .entry((attempt.deck.clone(), attempt.item.clone()))
+            .entry((attempt.deck.to_string(), attempt.item.to_string()))
             .or_default();
-        if attempt.verdict == "correct" {
+        if attempt.verdict == Verdict::Correct {
             history.streak += 1;
         } else {
             history.misses += 1;
@@ -95,6 +97,7 @@ impl Pile {
 mod tests {
     use super::*;
     use crate::codes::System;
+    use crate::record::Attempt;
 
     fn item(id: &str) -> Item {
         Item {
@@ -115,8 +118,8 @@ mod tests {
             user: user.into(),
             deck: "d".into(),
             item: id.into(),
-            verdict: verdict.into(),
-            ..Attempt::default()
+            verdict: Verdict::parse(verdict).unwrap(),
+            ..crate::record::example("")
         }
     }
 
@@ -135,9 +138,9 @@ mod tests {
             ("f", "incorrect"),
             ("f", "correct"),
         ] {
-            pile.record("ana", &attempt("ana", id, verdict));
+            pile.record("ana", &attempt("ana", id, verdict).as_ref());
         }
-        pile.record("ana", &attempt("bob", "e", "incorrect"));
+        pile.record("ana", &attempt("bob", "e", "incorrect").as_ref());
         let items: Vec<Item> = ["a", "b", "c", "d", "e", "f", "g"].map(item).to_vec();
         assert_eq!(pile.count_in(&items), 4);
         let order: Vec<String> = pile.arrange(items, 6).into_iter().map(|i| i.id).collect();

@@ -6,32 +6,13 @@ use std::time::Duration;
 
 use crate::clock::millis;
 use crate::deck::Item;
-use crate::log::Attempt;
 use crate::metrics::{Accumulator, Metrics};
+use crate::record::Attempt;
+pub use crate::record::Mode;
 use crate::score::{Detail, Outcome, Scorer, Verdict};
 
 /// Longest answer kept in the log; longer input is cut (and the summary says so).
 pub const ENTERED_CAP: usize = 256;
-
-/// What kind of session is running (the log's `mode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Practice,
-    Exam,
-    Transcribe,
-    Review,
-}
-
-impl Mode {
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Practice => "practice",
-            Mode::Exam => "exam",
-            Mode::Transcribe => "transcribe",
-            Mode::Review => "review",
-        }
-    }
-}
 
 /// A key press, already decoded by a front end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,19 +170,16 @@ pub fn conclude(
         timestamp,
         session: info.session.clone(),
         user: info.user.clone(),
-        mode: info.mode.name().to_string(),
+        mode: info.mode,
         deck: item.deck.clone(),
         item: item.id.clone(),
-        system: item.system.name().to_string(),
+        system: item.system,
         category: item.category.clone(),
         prompt,
         expected: item.answer.clone(),
         entered: typing.text.clone(),
-        verdict: outcome.verdict.name().to_string(),
-        detail: outcome
-            .detail
-            .map(|d| d.name().to_string())
-            .unwrap_or_default(),
+        verdict: outcome.verdict,
+        detail: outcome.detail,
         score: outcome.score,
         elapsed_ms: millis(answer.at.saturating_sub(typing.started)),
         first_key_ms: typing.first_key.map(millis),
@@ -259,8 +237,8 @@ pub fn summarize(results: &[ItemResult], planned: usize) -> Summary {
     let mut elapsed_ms = 0u64;
     for result in results {
         let a = &result.attempt;
-        acc.add(&a.verdict, a.score, a.elapsed_ms, a.keystrokes);
-        elapsed_ms += a.elapsed_ms;
+        acc.add(a.verdict, a.score, a.elapsed_ms, a.keystrokes);
+        elapsed_ms = elapsed_ms.saturating_add(a.elapsed_ms);
         if result.outcome.verdict == Verdict::Correct {
             correct_keys += a.keystrokes;
         }
@@ -360,7 +338,7 @@ mod tests {
         .unwrap();
         let a = &result.attempt;
         assert_eq!(a.entered, "E11.9");
-        assert_eq!(a.verdict, "correct");
+        assert_eq!(a.verdict, Verdict::Correct);
         assert_eq!((a.keystrokes, a.backspaces), (8, 1));
         assert_eq!(a.first_key_ms, Some(250));
         assert_eq!(a.elapsed_ms, 2000);
@@ -379,7 +357,7 @@ mod tests {
             "t".into(),
         )
         .unwrap();
-        assert_eq!(result.attempt.verdict, "skipped");
+        assert_eq!(result.attempt.verdict, Verdict::Skipped);
         let quit = type_keys(&clock, &[Key::Char('E'), Key::Quit]);
         assert!(
             conclude(
@@ -401,13 +379,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (
-                result.attempt.verdict.as_str(),
-                result.attempt.entered.as_str()
-            ),
-            ("timed_out", "E1")
+            (result.attempt.verdict, result.attempt.entered.as_str()),
+            (Verdict::TimedOut, "E1")
         );
-        assert_eq!(result.attempt.mode, "exam");
+        assert_eq!(result.attempt.mode, Mode::Exam);
     }
 
     #[test]
@@ -438,14 +413,11 @@ mod tests {
             )
             .unwrap()
         };
-        assert_eq!(typed("e119").attempt.verdict, "correct");
+        assert_eq!(typed("e119").attempt.verdict, Verdict::Correct);
         let wrong = typed("E11.8");
         assert_eq!(
-            (
-                wrong.attempt.verdict.as_str(),
-                wrong.attempt.detail.as_str()
-            ),
-            ("incorrect", "")
+            (wrong.attempt.verdict, wrong.attempt.detail),
+            (Verdict::Incorrect, None)
         );
         assert_eq!(wrong.attempt.prompt, "E11.9");
     }

@@ -122,7 +122,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
     print_summary(&outcome.summary, mode, &outcome.palette)?;
     if let Some((mut history, all)) = pile {
         for result in &outcome.results {
-            history.record(&plan.info.user, &result.attempt);
+            history.record(&plan.info.user, &result.attempt.as_ref());
         }
         let left = history.count_in(&all);
         writeln!(io::stdout(), "  {:<22} {left}", "still in review pile")?;

@@ -198,7 +198,7 @@ fn answered_line(exam: &ExamResult) -> String {
         "{} of {} items answered, score {} of {}",
         exam.results.len(),
         exam.planned,
-        crate::log::format_score(exam.score_sum),
+        crate::record::format_score(exam.score_sum),
         exam.planned
     );
     if not_reached > 0 {
@@ -261,14 +261,7 @@ pub fn render_text(exam: &ExamResult, palette: &Palette) -> String {
 fn result_page(exam: &ExamResult, info: &SessionInfo, kind: PageKind) -> Result<String> {
     let mut aggregator = Aggregator::new(GroupBy::Category, &Filters::default());
     for result in &exam.results {
-        let line = result.attempt.to_csv_line();
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(line.as_bytes());
-        let mut record = csv::ByteRecord::new();
-        if reader.read_byte_record(&mut record)? {
-            let _ = aggregator.add_record(&record);
-        }
+        aggregator.add(&result.attempt.as_ref());
     }
     let report = aggregator.finish(vec![format!("exam session {}", info.session)]);
     let format = match kind {
@@ -384,7 +377,7 @@ fn render_html_section(exam: &ExamResult, user: &str) -> String {
             body,
             "<li><b>{}</b> ({}) {} — typed <code>{}</code>, answer <code>{}</code>. {}</li>",
             escape_html(&a.item),
-            escape_html(&a.verdict),
+            escape_html(a.verdict.name()),
             escape_html(&miss.item.prompt),
             escape_html(&a.entered),
             escape_html(&a.expected),

@@ -104,8 +104,11 @@ pub fn make_report(logs: &[PathBuf], by: GroupBy, filters: &Filters) -> Result<R
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let new = || Aggregator::new(by, filters);
     let mut all = new();
-    for path in logs {
-        let result = reader::read_file(path, &new, threads, &progress)?;
+    for (path, result) in logs
+        .iter()
+        .zip(reader::read_files(logs, &new, threads, &progress))
+    {
+        let result = result?;
         progress.suspend(|| {
             for warning in &result.warnings {
                 eprintln!("{warning}");

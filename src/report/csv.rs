@@ -6,8 +6,8 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::{Exporter, Report};
-use crate::log::guard;
 use crate::metrics::Metrics;
+use crate::record::guard;
 
 /// The header, exactly.
 pub const HEADER: [&str; 10] = [

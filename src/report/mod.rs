@@ -8,6 +8,7 @@
 pub mod aggregate;
 mod charts;
 mod csv;
+mod extras;
 mod html;
 mod json;
 mod markdown;

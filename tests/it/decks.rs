@@ -1,13 +1,11 @@
 //! The shipped decks: every one passes `check`, has its promised size, and every ICD-10-CM and
 //! ICD-10-PCS code in an answer or an accepted alternative is billable in the embedded sets.
 
-mod common;
-
 use std::collections::HashSet;
 
+use crate::common::codedrill;
 use codedrill::codes::{self, CodeSets, Status, System};
 use codedrill::deck;
-use common::codedrill;
 use predicates::prelude::*;
 
 /// (deck, fewest items, systems it may use)

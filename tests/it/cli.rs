@@ -1,12 +1,10 @@
 //! Command tests: drills with piped answers, the attempt log, check, decks, lookup.
 
-mod common;
-
 use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{Scratch, codedrill, drill_fixture, fixture, log_rows};
+use crate::common::{Scratch, codedrill, drill_fixture, fixture, log_rows};
 use predicates::prelude::*;
 
 const HEADER: &str = "timestamp,session,user,mode,deck,item,system,category,prompt,expected,entered,verdict,detail,score,elapsed_ms,first_key_ms,keystrokes,backspaces";

@@ -1,12 +1,10 @@
 //! Exam, review and transcription sessions, driven through piped input.
 
-mod common;
-
 use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{Scratch, codedrill, drill_fixture, fixture, log_rows};
+use crate::common::{Scratch, codedrill, drill_fixture, fixture, log_rows};
 use predicates::prelude::*;
 
 fn exam(scratch: &Scratch, answers: &str, extra: &[&str]) -> assert_cmd::assert::Assert {

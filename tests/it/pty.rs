@@ -1,9 +1,7 @@
 //! Interactive drills in a real pseudo-terminal: raw-mode keys, corrections, Ctrl-C, and the
 //! terminal given back in cooked mode.
 
-mod common;
-
-use common::{Scratch, fixture, log_rows};
+use crate::common::{Scratch, fixture, log_rows};
 use rexpect::session::spawn_command;
 
 const TIMEOUT_MS: u64 = 20_000;

@@ -1,17 +1,16 @@
 //! `codedrill report`: every format on a fixture log (insta snapshots), metric edge cases, bad
 //! input, several logs and folders, and the fast reader agreeing with the log module's reader.
 
-mod common;
-
 use std::fmt::Write as _;
 
 use std::path::{Path, PathBuf};
 
-use codedrill::log::{self, COLUMNS};
+use crate::common::{Scratch, codedrill, fixture};
+use codedrill::log::{self, Warning};
 use codedrill::metrics::Accumulator;
+use codedrill::record::{self, COLUMNS, HEADER};
 use codedrill::report::reader::{self, FileResult};
 use codedrill::report::{Aggregator, Filters, GroupBy, Report};
-use common::{Scratch, codedrill, fixture};
 use indicatif::ProgressBar;
 use predicates::prelude::*;
 
@@ -85,7 +84,7 @@ impl Row {
 }
 
 fn write_log(path: &Path, rows: &[Row]) {
-    let mut text = log::header_line() + "\n";
+    let mut text = format!("{HEADER}\n");
     for row in rows {
         text.push_str(&row.line());
     }
@@ -334,7 +333,7 @@ fn agrees_with_the_log_reader_and_the_drill_metrics() {
         let mut warnings = Vec::new();
         log::read_log(
             &path,
-            |a| acc.add(&a.verdict, a.score, a.elapsed_ms, a.keystrokes),
+            |a| acc.add(a.verdict, a.score, a.elapsed_ms, a.keystrokes),
             |w| warnings.push(w),
         )
         .unwrap();
@@ -586,7 +585,7 @@ fn global_user_option_filters_reports_without_defaulting_to_user() {
 fn big_log(path: &Path, rows: usize, newline_in_prompt: bool) {
     let class = std::fs::read_to_string(fixture("logs/class.csv")).unwrap();
     let body: Vec<&str> = class.lines().skip(1).collect();
-    let mut text = log::header_line() + "\n";
+    let mut text = format!("{HEADER}\n");
     for n in 0..rows {
         let line = body[n % body.len()];
         if n % 7919 == 7918 {
@@ -625,11 +624,48 @@ fn big_log(path: &Path, rows: usize, newline_in_prompt: bool) {
     std::fs::write(path, text).unwrap();
 }
 
-/// Reads `path` with a CSV parser, on one thread.
+/// Reads `path` as an independent oracle would: records from the csv crate, each checked by
+/// the record module, warnings at the csv crate's line numbers.
 fn read_csv(path: &Path, by: GroupBy) -> FileResult {
-    let file = std::io::BufReader::new(std::fs::File::open(path).unwrap());
-    let name = path.display().to_string();
-    reader::read_sequential(file, &name, Aggregator::new(by, &Filters::default())).unwrap()
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(path)
+        .unwrap();
+    let mut aggregator = Aggregator::new(by, &Filters::default());
+    let mut warnings = Vec::new();
+    let mut skipped = 0;
+    let mut record = csv::ByteRecord::new();
+    let mut first = true;
+    loop {
+        let line = reader.position().line();
+        if !reader.read_byte_record(&mut record).unwrap() {
+            break;
+        }
+        if std::mem::take(&mut first) {
+            continue;
+        }
+        let fields: Vec<&[u8]> = record.iter().collect();
+        match record::parse_fields(&fields) {
+            Ok(attempt) => aggregator.add(&attempt),
+            Err(message) => {
+                skipped += 1;
+                if warnings.len() < reader::WARNINGS_SHOWN {
+                    warnings.push(Warning {
+                        path: path.display().to_string(),
+                        line,
+                        message: format!("{message}; row skipped"),
+                    });
+                }
+            }
+        }
+    }
+    aggregator.skip(skipped);
+    FileResult {
+        aggregator,
+        warnings,
+        skipped,
+    }
 }
 
 /// The block reader (two threads) and a CSV parser agree on every report and warning; on

@@ -1,6 +1,5 @@
 //! Shared helpers for command tests: a codedrill command with a clean environment and a
 //! temporary log, and a reader for log rows.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,11 +1,9 @@
 //! The embedded code sets: counts, parity with an independent reading of the official data,
 //! the converter on small fixtures, and CMS order files given with `--codeset`.
 
-mod common;
-
+use crate::common::{Scratch, codedrill, fixture};
 use codedrill::cmd::lookup::lookup;
 use codedrill::codes::{CodeSets, Status};
-use common::{Scratch, codedrill, fixture};
 use predicates::prelude::*;
 
 #[test]
@@ -71,6 +69,7 @@ fn chapters_and_body_systems_name_generated_categories() {
 }
 
 #[test]
+#[ignore = "runs the Python converter (needs python3): cargo test -- --ignored"]
 fn converter_turns_the_small_tabular_into_the_expected_codes() {
     let scratch = Scratch::new();
     let codes = scratch.path("codes.tsv");
@@ -108,6 +107,7 @@ fn converter_turns_the_small_tabular_into_the_expected_codes() {
 }
 
 #[test]
+#[ignore = "runs the Python converter's unit tests (needs python3): cargo test -- --ignored"]
 fn converter_unit_tests_pass() {
     let output = std::process::Command::new("python3")
         .args([

@@ -11,8 +11,10 @@ use proptest::test_runner::{Config, TestRunner};
 
 use codedrill::codes::{self, CodeSets, System};
 use codedrill::deck::parse_deck;
-use codedrill::log::{Attempt, guard, header_line, read_log_from, unguard};
-use codedrill::score::{AnswerKey, Scorer, Verdict};
+use codedrill::log::read_log_from;
+use codedrill::record::{Attempt, HEADER, Mode, guard, unguard};
+use codedrill::report::{Aggregator, Filters, GroupBy};
+use codedrill::score::{AnswerKey, Detail, Scorer, Verdict};
 
 /// A runner doing `PROPTEST_CASES` cases, else `default` (kept small for `cargo test`).
 fn runner(default: u32) -> TestRunner {
@@ -265,9 +267,10 @@ fn read(bytes: &[u8]) -> anyhow::Result<(Vec<Attempt>, usize)> {
     let mut warnings = 0;
     read_log_from(
         bytes,
+        || Ok(bytes),
         Path::new("fuzz.csv"),
-        &mut |row| rows.push(row),
-        &mut |_| warnings += 1,
+        |row| rows.push(row.to_owned()),
+        |_| warnings += 1,
     )?;
     Ok((rows, warnings))
 }
@@ -278,14 +281,13 @@ fn log_reader_survives_arbitrary_bytes() {
     check(1000, (any::<bool>(), body), |(with_header, body)| {
         let mut bytes = Vec::new();
         if with_header {
-            bytes.extend(header_line().as_bytes());
+            bytes.extend(HEADER.as_bytes());
             bytes.push(b'\n');
         }
         bytes.extend(&body);
         if let Ok((rows, _)) = read(&bytes) {
             for row in rows {
                 prop_assert!((0.0..=1.0).contains(&row.score));
-                prop_assert!(Verdict::parse(&row.verdict).is_some());
             }
         }
         Ok(())
@@ -300,16 +302,13 @@ fn text_field() -> impl Strategy<Value = String> {
 }
 
 fn attempt() -> impl Strategy<Value = Attempt> {
-    let verdicts = prop::sample::select(vec![
-        "correct",
-        "partial",
-        "near_miss",
-        "incorrect",
-        "invalid",
-        "skipped",
-        "timed_out",
-    ]);
-    let texts = prop::collection::vec(text_field(), 12);
+    let kinds = (
+        prop::sample::select(Mode::ALL.to_vec()),
+        prop::sample::select(System::ALL.to_vec()),
+        prop::sample::select(Verdict::ALL.to_vec()),
+        prop::option::of(prop::sample::select(Detail::ALL.to_vec())),
+    );
+    let texts = prop::collection::vec(text_field(), 10);
     let numbers = (
         0u32..=1000,
         any::<u64>(),
@@ -317,28 +316,28 @@ fn attempt() -> impl Strategy<Value = Attempt> {
         any::<u64>(),
         any::<u64>(),
     );
-    (texts, verdicts, numbers).prop_map(|(t, verdict, (score, elapsed, first, keys, backs))| {
-        Attempt {
-            timestamp: t[0].clone(),
+    (texts, kinds, numbers).prop_map(
+        |(t, (mode, system, verdict, detail), (score, elapsed, first, keys, backs))| Attempt {
+            timestamp: format!("2026-11-27T10:00:00{}", t[0]),
             session: t[1].clone(),
             user: t[2].clone(),
-            mode: t[3].clone(),
-            deck: t[4].clone(),
-            item: t[5].clone(),
-            system: t[6].clone(),
-            category: t[7].clone(),
-            prompt: t[8].clone(),
-            expected: t[9].clone(),
-            entered: t[10].clone(),
-            verdict: verdict.to_string(),
-            detail: t[11].clone(),
+            mode,
+            deck: t[3].clone(),
+            item: t[4].clone(),
+            system,
+            category: t[5].clone(),
+            prompt: t[6].clone(),
+            expected: t[7].clone(),
+            entered: t[8].clone(),
+            verdict,
+            detail,
             score: f64::from(score) / 1000.0,
             elapsed_ms: elapsed,
             first_key_ms: first,
             keystrokes: keys,
             backspaces: backs,
-        }
-    })
+        },
+    )
 }
 
 /// What a text field reads back as: line breaks become spaces.
@@ -347,15 +346,12 @@ fn as_logged(mut attempt: Attempt) -> Attempt {
         &mut attempt.timestamp,
         &mut attempt.session,
         &mut attempt.user,
-        &mut attempt.mode,
         &mut attempt.deck,
         &mut attempt.item,
-        &mut attempt.system,
         &mut attempt.category,
         &mut attempt.prompt,
         &mut attempt.expected,
         &mut attempt.entered,
-        &mut attempt.detail,
     ] {
         *field = field.replace(['\n', '\r'], " ");
     }
@@ -365,8 +361,7 @@ fn as_logged(mut attempt: Attempt) -> Attempt {
 #[test]
 fn log_rows_round_trip_through_the_guard() {
     check(1000, prop::collection::vec(attempt(), 1..4), |attempts| {
-        let mut text = header_line();
-        text.push('\n');
+        let mut text = format!("{HEADER}\n");
         for attempt in &attempts {
             let line = attempt.to_csv_line();
             prop_assert_eq!(
@@ -392,6 +387,77 @@ fn guard_round_trips_and_defuses_formulas() {
         let guarded = guard(&value);
         prop_assert_eq!(unguard(&guarded), value.as_str());
         prop_assert!(!guarded.starts_with(['=', '+', '-', '@']));
+        Ok(())
+    });
+}
+
+/// One field of a hostile row: any bytes, any whole number, or a value that parses.
+fn hostile_field() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..12),
+        any::<u64>().prop_map(|n| n.to_string().into_bytes()),
+        Just(b"correct".to_vec()),
+        Just(b"near_miss".to_vec()),
+        Just(b"0.5".to_vec()),
+    ]
+}
+
+#[test]
+fn aggregator_keeps_its_totals_on_hostile_rows() {
+    let row = (
+        attempt(),
+        prop::collection::vec((0usize..18, hostile_field()), 0..3),
+    );
+    check(300, prop::collection::vec(row, 1..12), |rows| {
+        let mut text = format!("{HEADER}\n").into_bytes();
+        for (attempt, damage) in &rows {
+            let mut fields: Vec<Vec<u8>> = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(attempt.to_csv_line().as_bytes())
+                .byte_records()
+                .next()
+                .and_then(Result::ok)
+                .map(|record| record.iter().map(<[u8]>::to_vec).collect())
+                .unwrap_or_default();
+            for (at, value) in damage {
+                fields[*at] = value.clone();
+            }
+            let mut writer = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::new());
+            writer.write_record(&fields).unwrap();
+            let line = writer.into_inner().unwrap();
+            // A damaged field may hold a line break: keep it one row by quoting it away.
+            text.extend(
+                line.iter()
+                    .map(|&b| if b == b'\n' || b == b'\r' { b' ' } else { b }),
+            );
+            text.push(b'\n');
+        }
+        let mut aggregator = Aggregator::new(GroupBy::Deck, &Filters::default());
+        let mut kept = 0u64;
+        let skipped = read_log_from(
+            &text[..],
+            || Ok(&text[..]),
+            Path::new("hostile.csv"),
+            |attempt| {
+                kept += 1;
+                aggregator.add(attempt);
+            },
+            |_| {},
+        )
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        aggregator.skip(skipped);
+        prop_assert_eq!(kept + skipped, rows.len() as u64);
+        let report = aggregator.finish(Vec::new());
+        let grouped: u64 = report.groups.iter().map(|g| g.metrics.attempts).sum();
+        prop_assert_eq!(grouped, kept);
+        prop_assert_eq!(report.overall.attempts, kept);
+        prop_assert_eq!(report.skipped_rows, skipped);
+        let days: u64 = report.progress.days.iter().map(|d| d.attempts).sum();
+        prop_assert_eq!(days, kept);
+        prop_assert!(report.overall.correct <= kept);
+        prop_assert!((0.0..=1.0).contains(&report.overall.accuracy));
         Ok(())
     });
 }

@@ -1,0 +1,543 @@
+//! The attempt row: one typed record, its header, the spreadsheet formula guard, and the one
+//! validation every reader of a log uses (SPEC "Attempt log").
+//!
+//! - A row holds the enums the rest of the program speaks (`Mode`, `System`, `Verdict`,
+//!   `Detail`), never their names as strings.
+//! - A field that begins with `=`, `+`, `-` or `@` is written with a leading `'` and read back
+//!   without it.
+//! - A row never spans lines: line breaks in fields are written as spaces, so a row cut by a
+//!   crash is the tail after the last line break.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::codes::System;
+use crate::score::{Detail, Verdict};
+
+/// The log's columns, in order.
+pub const COLUMNS: [&str; 18] = [
+    "timestamp",
+    "session",
+    "user",
+    "mode",
+    "deck",
+    "item",
+    "system",
+    "category",
+    "prompt",
+    "expected",
+    "entered",
+    "verdict",
+    "detail",
+    "score",
+    "elapsed_ms",
+    "first_key_ms",
+    "keystrokes",
+    "backspaces",
+];
+
+/// The header line, exactly (without its line break).
+pub const HEADER: &str = "timestamp,session,user,mode,deck,item,system,category,prompt,expected,entered,verdict,detail,score,elapsed_ms,first_key_ms,keystrokes,backspaces";
+
+/// What kind of session an attempt belongs to (the log's `mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mode {
+    Practice,
+    Exam,
+    Transcribe,
+    Review,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 4] = [Mode::Practice, Mode::Exam, Mode::Transcribe, Mode::Review];
+
+    /// The name used in the log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Practice => "practice",
+            Mode::Exam => "exam",
+            Mode::Transcribe => "transcribe",
+            Mode::Review => "review",
+        }
+    }
+
+    /// Parses a log value.
+    pub fn parse(name: &str) -> Option<Mode> {
+        match name {
+            "practice" => Some(Mode::Practice),
+            "exam" => Some(Mode::Exam),
+            "transcribe" => Some(Mode::Transcribe),
+            "review" => Some(Mode::Review),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One attempt, owned: what a session writes and keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempt {
+    /// RFC 3339 with offset, when the answer was submitted
+    pub timestamp: String,
+    pub session: String,
+    pub user: String,
+    pub mode: Mode,
+    pub deck: String,
+    pub item: String,
+    pub system: System,
+    pub category: String,
+    pub prompt: String,
+    /// The answer as written in the deck
+    pub expected: String,
+    /// Exactly what was typed
+    pub entered: String,
+    pub verdict: Verdict,
+    pub detail: Option<Detail>,
+    pub score: f64,
+    pub elapsed_ms: u64,
+    pub first_key_ms: Option<u64>,
+    pub keystrokes: u64,
+    pub backspaces: u64,
+}
+
+/// One attempt borrowed from a row being read; checked by [`parse_row`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AttemptRef<'a> {
+    pub timestamp: &'a str,
+    pub session: &'a str,
+    pub user: &'a str,
+    pub mode: Mode,
+    pub deck: &'a str,
+    pub item: &'a str,
+    pub system: System,
+    pub category: &'a str,
+    pub prompt: &'a str,
+    pub expected: &'a str,
+    pub entered: &'a str,
+    pub verdict: Verdict,
+    pub detail: Option<Detail>,
+    pub score: f64,
+    pub elapsed_ms: u64,
+    pub first_key_ms: Option<u64>,
+    pub keystrokes: u64,
+    pub backspaces: u64,
+}
+
+impl AttemptRef<'_> {
+    /// The local date the timestamp starts with, `YYYY-MM-DD` (checked when read).
+    pub fn date(&self) -> &str {
+        self.timestamp.get(..10).unwrap_or(self.timestamp)
+    }
+
+    /// An owned copy.
+    pub fn to_owned(&self) -> Attempt {
+        Attempt {
+            timestamp: self.timestamp.to_string(),
+            session: self.session.to_string(),
+            user: self.user.to_string(),
+            mode: self.mode,
+            deck: self.deck.to_string(),
+            item: self.item.to_string(),
+            system: self.system,
+            category: self.category.to_string(),
+            prompt: self.prompt.to_string(),
+            expected: self.expected.to_string(),
+            entered: self.entered.to_string(),
+            verdict: self.verdict,
+            detail: self.detail,
+            score: self.score,
+            elapsed_ms: self.elapsed_ms,
+            first_key_ms: self.first_key_ms,
+            keystrokes: self.keystrokes,
+            backspaces: self.backspaces,
+        }
+    }
+}
+
+impl Attempt {
+    /// A borrowed view, as a reader would give it.
+    pub fn as_ref(&self) -> AttemptRef<'_> {
+        AttemptRef {
+            timestamp: &self.timestamp,
+            session: &self.session,
+            user: &self.user,
+            mode: self.mode,
+            deck: &self.deck,
+            item: &self.item,
+            system: self.system,
+            category: &self.category,
+            prompt: &self.prompt,
+            expected: &self.expected,
+            entered: &self.entered,
+            verdict: self.verdict,
+            detail: self.detail,
+            score: self.score,
+            elapsed_ms: self.elapsed_ms,
+            first_key_ms: self.first_key_ms,
+            keystrokes: self.keystrokes,
+            backspaces: self.backspaces,
+        }
+    }
+
+    /// The row's fields as written: one line each, guards applied.
+    fn fields(&self) -> [String; 18] {
+        let text = |value: &str| guard(&single_line(value)).into_owned();
+        [
+            text(&self.timestamp),
+            text(&self.session),
+            text(&self.user),
+            self.mode.name().to_string(),
+            text(&self.deck),
+            text(&self.item),
+            self.system.name().to_string(),
+            text(&self.category),
+            text(&self.prompt),
+            text(&self.expected),
+            text(&self.entered),
+            self.verdict.name().to_string(),
+            self.detail
+                .map(Detail::name)
+                .unwrap_or_default()
+                .to_string(),
+            format_score(self.score),
+            self.elapsed_ms.to_string(),
+            self.first_key_ms
+                .map(|ms| ms.to_string())
+                .unwrap_or_default(),
+            self.keystrokes.to_string(),
+            self.backspaces.to_string(),
+        ]
+    }
+
+    /// The row as one CSV line, line break included.
+    pub fn to_csv_line(&self) -> String {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        // Writing to a Vec cannot fail, and the fields are UTF-8.
+        let _ = writer.write_record(self.fields());
+        let bytes = writer.into_inner().unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+/// Whether a record (fields as read, unescaped) is the log header.
+pub fn is_header(fields: &[&[u8]]) -> bool {
+    fields.len() == COLUMNS.len()
+        && fields
+            .iter()
+            .zip(COLUMNS)
+            .all(|(field, name)| *field == name.as_bytes())
+}
+
+/// Checks one row given as bytes (its fields as read, unescaped) and gives it typed, guards
+/// removed. `Err` is the message of a warning: the row is skipped.
+pub fn parse_fields<'a>(fields: &[&'a [u8]]) -> Result<AttemptRef<'a>, String> {
+    let mut text: [&'a str; 18] = [""; 18];
+    for (at, field) in fields.iter().enumerate() {
+        let checked = std::str::from_utf8(field)
+            .map_err(|err| format!("unreadable row (invalid UTF-8 in field {}: {err})", at + 1))?;
+        if let Some(slot) = text.get_mut(at) {
+            *slot = checked;
+        }
+    }
+    if fields.len() != COLUMNS.len() {
+        return Err(format!(
+            "row has {} fields, expected {} (cut short?)",
+            fields.len(),
+            COLUMNS.len()
+        ));
+    }
+    parse_row(&text)
+}
+
+/// [`parse_fields`] for a row whose 18 fields are known to be text.
+pub fn parse_row<'a>(fields: &[&'a str; 18]) -> Result<AttemptRef<'a>, String> {
+    let mut text = *fields;
+    for field in &mut text {
+        *field = unguard(field);
+    }
+    let [
+        timestamp,
+        session,
+        user,
+        mode,
+        deck,
+        item,
+        system,
+        category,
+        prompt,
+        expected,
+        entered,
+        verdict,
+        detail,
+        score,
+        elapsed_ms,
+        first_key_ms,
+        keystrokes,
+        backspaces,
+    ] = text;
+    if local_date(timestamp).is_none() {
+        return Err(format!(
+            "`timestamp` is not an RFC 3339 date-time: {timestamp:?}"
+        ));
+    }
+    // Most scores are whole: no float parsing for them.
+    let parsed = match score {
+        "1" => Ok(1.0),
+        "0" => Ok(0.0),
+        _ => score
+            .parse::<f64>()
+            .or_else(|_| score.trim().parse::<f64>()),
+    };
+    let score = parsed
+        .ok()
+        .filter(|s| (0.0..=1.0).contains(s))
+        .ok_or_else(|| format!("`score` is not a number from 0 to 1: {score:?}"))?;
+    let first_key_ms = match first_key_ms.trim() {
+        "" => None,
+        _ => Some(whole(15, first_key_ms)?),
+    };
+    Ok(AttemptRef {
+        timestamp,
+        session,
+        user,
+        mode: Mode::parse(mode).ok_or_else(|| format!("unknown mode {mode:?}"))?,
+        deck,
+        item,
+        system: System::ALL
+            .into_iter()
+            .find(|s| s.name() == system)
+            .ok_or_else(|| format!("unknown system {system:?}"))?,
+        category,
+        prompt,
+        expected,
+        entered,
+        verdict: Verdict::parse(verdict).ok_or_else(|| format!("unknown verdict {verdict:?}"))?,
+        detail: match detail {
+            "" => None,
+            name => Some(Detail::parse(name).ok_or_else(|| format!("unknown detail {name:?}"))?),
+        },
+        score,
+        elapsed_ms: whole(14, elapsed_ms)?,
+        first_key_ms,
+        keystrokes: whole(16, keystrokes)?,
+        backspaces: whole(17, backspaces)?,
+    })
+}
+
+/// A whole number in column `at` (spaces around it allowed).
+fn whole(at: usize, raw: &str) -> Result<u64, String> {
+    raw.parse::<u64>()
+        .or_else(|_| raw.trim().parse::<u64>())
+        .map_err(|_| format!("`{}` is not a whole number: {raw:?}", COLUMNS[at]))
+}
+
+/// The `YYYY-MM-DD` a timestamp starts with: its local date (RFC 3339 writes local time and
+/// the offset); `None` unless it is a plausible date followed by `T`, `t` or a space.
+fn local_date(timestamp: &str) -> Option<&str> {
+    let bytes = timestamp.as_bytes();
+    let date = bytes.get(..10)?;
+    let digits = |range: std::ops::Range<usize>| date[range].iter().all(u8::is_ascii_digit);
+    let shape = digits(0..4) && date[4] == b'-' && digits(5..7) && date[7] == b'-' && digits(8..10);
+    let separator = matches!(bytes.get(10), Some(b'T' | b't' | b' '));
+    if !(shape && separator) {
+        return None;
+    }
+    let two = |at: usize| (date[at] - b'0') * 10 + (date[at + 1] - b'0');
+    ((1..=12).contains(&two(5)) && (1..=31).contains(&two(8))).then(|| &timestamp[..10])
+}
+
+/// Scores are written with at most three decimals: `1`, `0`, `0.667`.
+pub fn format_score(score: f64) -> String {
+    // Adding 0.0 turns -0.0 (an empty sum) into 0.0.
+    let text = format!("{:.3}", score + 0.0);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text.is_empty() {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+fn single_line(value: &str) -> Cow<'_, str> {
+    if value.contains(['\n', '\r']) {
+        Cow::Owned(value.replace(['\n', '\r'], " "))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// Whether a value needs the formula-injection guard: it starts with `=`, `+`, `-` or `@`
+/// once any leading `'` are set aside (so a value that already looks guarded is guarded
+/// again and reads back unchanged).
+fn needs_guard(value: &str) -> bool {
+    value
+        .trim_start_matches('\'')
+        .starts_with(['=', '+', '-', '@'])
+}
+
+/// Adds the formula-injection guard.
+pub fn guard(value: &str) -> Cow<'_, str> {
+    if needs_guard(value) {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// Removes the guard added by [`guard`].
+pub fn unguard(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if needs_guard(rest) => rest,
+        _ => value,
+    }
+}
+
+/// An attempt for unit tests: a correct, typed answer to a diabetes item.
+#[cfg(test)]
+pub(crate) fn example(entered: &str) -> Attempt {
+    Attempt {
+        timestamp: "2026-11-27T10:00:00.000+00:00".into(),
+        session: "s1".into(),
+        user: "ana".into(),
+        mode: Mode::Practice,
+        deck: "icd10cm-common".into(),
+        item: "com-001".into(),
+        system: System::Icd10cm,
+        category: "Endocrine".into(),
+        prompt: "Type 2 diabetes, \"no\" complications".into(),
+        expected: "E11.9".into(),
+        entered: entered.into(),
+        verdict: Verdict::Correct,
+        detail: None,
+        score: 1.0,
+        elapsed_ms: 2300,
+        first_key_ms: Some(800),
+        keystrokes: 6,
+        backspaces: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attempt(entered: &str) -> Attempt {
+        example(entered)
+    }
+
+    /// The fields of one CSV line, unescaped.
+    fn fields_of(line: &str) -> Vec<Vec<u8>> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes());
+        let record = reader.byte_records().next().unwrap().unwrap();
+        record.iter().map(<[u8]>::to_vec).collect()
+    }
+
+    fn parse(fields: &[Vec<u8>]) -> Result<Attempt, String> {
+        let slices: Vec<&[u8]> = fields.iter().map(Vec::as_slice).collect();
+        parse_fields(&slices).map(|a| a.to_owned())
+    }
+
+    #[test]
+    fn header_is_the_columns() {
+        assert_eq!(HEADER, COLUMNS.join(","));
+        let fields: Vec<&[u8]> = COLUMNS.iter().map(|c| c.as_bytes()).collect();
+        assert!(is_header(&fields));
+        assert!(!is_header(&fields[1..]));
+    }
+
+    #[test]
+    fn rows_round_trip_with_guards() {
+        let mut original = attempt("=HYPERLINK(\"x\")");
+        original.detail = Some(Detail::Typo);
+        original.verdict = Verdict::NearMiss;
+        original.score = 0.0;
+        original.first_key_ms = None;
+        let line = original.to_csv_line();
+        assert!(line.contains("'=HYPERLINK"), "{line}");
+        assert!(line.ends_with('\n') && line.lines().count() == 1);
+        assert_eq!(parse(&fields_of(&line)), Ok(original));
+    }
+
+    #[test]
+    fn line_breaks_become_spaces() {
+        let mut broken = attempt("E11.9");
+        broken.prompt = "two\nlines\r\nhere".into();
+        let read = parse(&fields_of(&broken.to_csv_line())).unwrap();
+        assert_eq!(read.prompt, "two lines  here");
+    }
+
+    #[test]
+    fn bad_rows_name_their_field() {
+        let good = fields_of(&attempt("E11.9").to_csv_line());
+        let with = |at: usize, value: &[u8]| {
+            let mut fields = good.clone();
+            fields[at] = value.to_vec();
+            parse(&fields).unwrap_err()
+        };
+        assert_eq!(
+            with(14, b"abc"),
+            "`elapsed_ms` is not a whole number: \"abc\""
+        );
+        assert_eq!(
+            with(13, b"1.5"),
+            "`score` is not a number from 0 to 1: \"1.5\""
+        );
+        assert_eq!(with(11, b"Correct"), "unknown verdict \"Correct\"");
+        assert_eq!(with(3, b"play"), "unknown mode \"play\"");
+        assert_eq!(with(6, b"icd9"), "unknown system \"icd9\"");
+        assert_eq!(with(12, b"big"), "unknown detail \"big\"");
+        assert!(with(0, b"27/11/2026").starts_with("`timestamp` is not"));
+        assert!(with(8, b"\xff").starts_with("unreadable row (invalid UTF-8 in field 9"));
+        assert_eq!(
+            parse(&good[..9]).unwrap_err(),
+            "row has 9 fields, expected 18 (cut short?)"
+        );
+        let mut piped = good.clone();
+        piped[15] = Vec::new();
+        assert_eq!(parse(&piped).unwrap().first_key_ms, None);
+    }
+
+    #[test]
+    fn guards_round_trip() {
+        for value in [
+            "=SUM(A1)", "+1", "-ectomy", "@cmd", "E11.9", "'quoted", "", "'=x", "''=x", "'''-",
+            "'", "''",
+        ] {
+            assert_eq!(unguard(&guard(value)), value, "{value}");
+        }
+        assert_eq!(guard("=1+1"), "'=1+1");
+    }
+
+    #[test]
+    fn formats_scores() {
+        assert_eq!(format_score(1.0), "1");
+        assert_eq!(format_score(0.0), "0");
+        assert_eq!(format_score(-0.0), "0");
+        assert_eq!(format_score(2.0 / 3.0), "0.667");
+        assert_eq!(format_score(0.5), "0.5");
+    }
+
+    #[test]
+    fn finds_local_dates() {
+        assert_eq!(local_date("2026-11-27T23:59:00-05:00"), Some("2026-11-27"));
+        assert_eq!(local_date("2026-11-27 08:00:00Z"), Some("2026-11-27"));
+        for bad in [
+            "2026-13-01T00:00:00Z",
+            "2026-11-27",
+            "27/11/2026 10:00",
+            "",
+            "２０２６",
+        ] {
+            assert_eq!(local_date(bad), None, "{bad}");
+        }
+    }
+}

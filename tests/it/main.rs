@@ -1,0 +1,13 @@
+//! The integration tests: one binary, one module per area (as ripgrep, fd and xsv build
+//! theirs), sharing the helpers in `common`.
+
+mod common;
+
+mod cli;
+mod codesets;
+mod decks;
+mod modes;
+mod props;
+mod pty;
+mod reliability;
+mod report;
