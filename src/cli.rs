@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::cmd;
+use crate::settings::{ColorChoice, Given};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -46,33 +47,15 @@ pub struct GlobalArgs {
 }
 
 impl GlobalArgs {
-    /// The user name: `--user`, else `$USER`, else `anonymous`.
-    pub fn user_name(&self) -> String {
-        self.user
-            .clone()
-            .or_else(|| std::env::var("USER").ok())
-            .map(|name| name.trim().to_string())
-            .filter(|name| !name.is_empty())
-            .unwrap_or_else(|| "anonymous".to_string())
-    }
-
-    /// Whether output may be coloured, given whether it goes to a terminal.
-    pub fn colour(&self, terminal: bool) -> bool {
-        match self.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            }
+    /// What was given, for [`Settings::resolve`](crate::settings::Settings::resolve).
+    pub fn given(&self) -> Given {
+        Given {
+            log: self.log.clone(),
+            user: self.user.clone(),
+            color: Some(self.color),
+            codeset: self.codeset.clone(),
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,45 +1,77 @@
 //! codedrill: timed coding drills for medical coders. The binary is a thin shell over this
 //! library so tests and benchmarks reach every part.
 
+#![forbid(unsafe_code)]
+
 pub mod cli;
 pub mod clock;
 pub mod cmd;
 pub mod codes;
 pub mod deck;
+pub mod drill;
 pub mod duration;
 pub mod embedded;
-pub mod generate;
+pub mod exit;
 pub mod log;
 pub mod metrics;
-pub mod piped;
 pub mod record;
-pub mod render;
 pub mod report;
-pub mod review;
-pub mod runner;
 pub mod score;
-pub mod session;
-pub mod shuffle;
+pub mod settings;
 pub mod signals;
-pub mod term;
 
 use std::process::ExitCode;
 
 use anyhow::Result;
+use clap::{CommandFactory, Parser};
 
 use cli::{Cli, Command};
+use exit::ExitStatus;
+use settings::Settings;
 
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<ExitCode> {
-    let global = &cli.global;
-    match &cli.command {
-        Command::Drill(args) => cmd::drill::run(args, global),
-        Command::Exam(args) => cmd::exam::run(args, global),
-        Command::Check(args) => cmd::check::run(args, global),
-        Command::Lookup(args) => cmd::lookup::run(args, global),
-        Command::Report(args) => cmd::report::run(args, global),
+/// Runs codedrill as the process: parses the command line, runs the command, prints an error
+/// once (`Error: ...`), and gives the exit status of the README's table.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            let status = if err.use_stderr() {
+                ExitStatus::Usage
+            } else {
+                ExitStatus::Success
+            };
+            return status.into();
+        }
+    };
+    let settings = Settings::resolve(cli.global.given());
+    let status = match run(&cli.command, &settings) {
+        Ok(status) => status,
+        Err(err) if is_broken_pipe(&err) => ExitStatus::Success,
+        Err(err) => {
+            drill::term::restore_terminal_if_raw();
+            eprintln!("Error: {err:#}");
+            ExitStatus::Error
+        }
+    };
+    // A session ended by SIGTERM, SIGHUP or SIGINT has kept its rows and printed its
+    // summary; the exit status still says how it ended.
+    match signals::received() {
+        Some(signal) => ExitStatus::Signal(signal).into(),
+        None => status.into(),
+    }
+}
+
+/// Runs one command with the resolved settings.
+pub fn run(command: &Command, settings: &Settings) -> Result<ExitStatus> {
+    match command {
+        Command::Drill(args) => cmd::drill::run(args, settings),
+        Command::Exam(args) => cmd::exam::run(args, settings),
+        Command::Check(args) => cmd::check::run(args, settings),
+        Command::Lookup(args) => cmd::lookup::run(args, settings),
+        Command::Report(args) => cmd::report::run(args, settings),
         Command::Decks(args) => cmd::decks::run(args),
-        Command::Completions(args) => cmd::completions::run(args),
+        Command::Completions(args) => cmd::completions::run(args, Cli::command()),
     }
 }
 

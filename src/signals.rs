@@ -16,6 +16,8 @@ use std::time::Duration;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
+use crate::exit::ExitStatus;
+
 /// The signals that end a session.
 pub const WATCHED: [i32; 3] = [SIGTERM, SIGHUP, SIGINT];
 
@@ -26,9 +28,10 @@ struct Flags {
 
 static FLAGS: OnceLock<Flags> = OnceLock::new();
 
-/// Starts watching [`WATCHED`] (once; later calls do nothing). Failing to install a handler
-/// only leaves that signal's default action in place.
-pub fn watch() {
+/// Starts watching [`WATCHED`] (once; later calls do nothing). `restore` gives the terminal
+/// back if the process must exit before the session notices the signal. Failing to install a
+/// handler only leaves that signal's default action in place.
+pub fn watch(restore: fn()) {
     FLAGS.get_or_init(|| {
         let flags = Flags {
             requested: Arc::new(AtomicBool::new(false)),
@@ -51,7 +54,7 @@ pub fn watch() {
         let which = Arc::clone(&flags.which);
         let _ = thread::Builder::new()
             .name("signal-watchdog".into())
-            .spawn(move || watchdog(&requested, &which));
+            .spawn(move || watchdog(&requested, &which, restore));
         flags
     });
 }
@@ -62,7 +65,7 @@ const GRACE: Duration = Duration::from_secs(2);
 /// Ends the process when a signal was not acted on within [`GRACE`]. A closed terminal can
 /// keep the key reader (crossterm) spinning on end-of-file without ever returning to the
 /// loop that checks the flag; the rows answered are in the log already, each flushed.
-fn watchdog(requested: &AtomicBool, which: &AtomicUsize) {
+fn watchdog(requested: &AtomicBool, which: &AtomicUsize, restore: fn()) {
     // A terminal that was closed fails `isatty`; its hang-up signal may not reach us (we are
     // not always in its foreground process group), so notice it here as well.
     let terminal = io::stdin().is_terminal();
@@ -74,9 +77,9 @@ fn watchdog(requested: &AtomicBool, which: &AtomicUsize) {
         }
     }
     thread::sleep(GRACE);
-    crate::term::restore_terminal_if_raw();
+    restore();
     let signal = which.load(Ordering::SeqCst) as i32;
-    std::process::exit(i32::from(exit_status(signal)));
+    std::process::exit(i32::from(ExitStatus::Signal(signal).code()));
 }
 
 /// Whether a watched signal asked the session to end.
@@ -95,21 +98,4 @@ pub fn received() -> Option<i32> {
         .get()
         .map(|flags| flags.which.load(Ordering::SeqCst) as i32)
         .filter(|&signal| signal != 0)
-}
-
-/// The conventional exit status of a process ended by `signal`: 128 plus its number.
-pub fn exit_status(signal: i32) -> u8 {
-    u8::try_from(128 + signal).unwrap_or(1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn exit_status_follows_the_shell_convention() {
-        assert_eq!(exit_status(SIGINT), 130);
-        assert_eq!(exit_status(SIGTERM), 143);
-        assert_eq!(exit_status(SIGHUP), 129);
-    }
 }

@@ -1,13 +1,13 @@
 //! `codedrill check DECK...`: validates decks and reports every problem as `FILE:LINE: message`.
 
+use crate::exit::ExitStatus;
 use std::io::Write;
-use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::cli::GlobalArgs;
 use crate::codes::CodeSets;
 use crate::deck;
+use crate::settings::Settings;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -19,8 +19,8 @@ pub struct Args {
     pub decks: Vec<String>,
 }
 
-pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
-    let codes = CodeSets::load(global.codeset.as_deref())?;
+pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
+    let codes = CodeSets::load(settings.codeset.as_deref())?;
     let mut out = std::io::stdout().lock();
     let mut problems = 0;
     for spec in &args.decks {
@@ -37,7 +37,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
             "{problems} problem{} found",
             if problems == 1 { "" } else { "s" }
         );
-        return Ok(ExitCode::FAILURE);
+        return Ok(ExitStatus::Error);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }

@@ -1,13 +1,10 @@
 //! `codedrill completions SHELL`: shell completion scripts.
 
+use crate::exit::ExitStatus;
 use std::io;
-use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::CommandFactory;
 use clap_complete::Shell;
-
-use crate::cli::Cli;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -19,8 +16,7 @@ pub struct Args {
     pub shell: Shell,
 }
 
-pub fn run(args: &Args) -> Result<ExitCode> {
-    let mut command = Cli::command();
+pub fn run(args: &Args, mut command: clap::Command) -> Result<ExitStatus> {
     clap_complete::generate(args.shell, &mut command, "codedrill", &mut io::stdout());
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }

@@ -1,7 +1,7 @@
 //! `codedrill decks`: the embedded decks and any given ones, with item counts and systems.
 
+use crate::exit::ExitStatus;
 use std::io::Write;
-use std::process::ExitCode;
 
 use anyhow::Result;
 
@@ -15,14 +15,14 @@ pub struct Args {
     pub decks: Vec<String>,
 }
 
-pub fn run(args: &Args) -> Result<ExitCode> {
+pub fn run(args: &Args) -> Result<ExitStatus> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
         "{:<20} {:>5}  {:<24} source",
         "deck", "items", "systems"
     )?;
-    let mut status = ExitCode::SUCCESS;
+    let mut status = ExitStatus::Success;
     let names = deck::embedded_names().into_iter().map(str::to_string);
     let embedded: Vec<(String, bool)> = names.map(|name| (name, true)).collect();
     let given = args.decks.iter().map(|path| (path.clone(), false));
@@ -36,7 +36,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             Ok(deck) => writeln!(out, "{}", row(&deck, &source))?,
             Err(err) => {
                 eprintln!("{err}");
-                status = ExitCode::FAILURE;
+                status = ExitStatus::Error;
             }
         }
     }

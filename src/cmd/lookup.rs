@@ -1,15 +1,15 @@
 //! `codedrill lookup CODE...`: codes looked up in the embedded code sets, with suggestions for
 //! codes that do not exist; `--search` by words and `--all` for a whole set.
 
+use crate::exit::ExitStatus;
 use std::io::{self, Write};
-use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use clap::ValueEnum;
 use serde::Serialize;
 
-use crate::cli::GlobalArgs;
 use crate::codes::{self, CodeSets, Entry, System, nearby};
+use crate::settings::Settings;
 
 const LOOKUP_EXAMPLES: &str = "\
 Examples:
@@ -73,8 +73,8 @@ pub struct Suggestion {
     pub description: String,
 }
 
-pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
-    let sets = CodeSets::load(global.codeset.as_deref())?;
+pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
+    let sets = CodeSets::load(settings.codeset.as_deref())?;
     let found: Vec<Found> = if let Some(query) = &args.search {
         let hits = nearby::search(&[&sets.icd10cm, &sets.icd10pcs], query, args.limit);
         if hits.is_empty() {
@@ -108,7 +108,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// Looks one typed code up in ICD-10-CM, then ICD-10-PCS.

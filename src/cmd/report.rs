@@ -1,19 +1,18 @@
 //! `codedrill report [LOG]...`: accuracy and speed over one or more logs, grouped one way,
 //! in one of five formats.
 
+use crate::exit::ExitStatus;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 
-use crate::cli::GlobalArgs;
-use crate::log;
 use crate::report::progress::progress_bar;
 use crate::report::reader::{self, WARNINGS_SHOWN};
 use crate::report::{Aggregator, Filters, Format, GroupBy, Report};
+use crate::settings::Settings;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -60,7 +59,7 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .map_err(|err| format!("{text:?} is not a date like 2026-11-27 ({err})"))
 }
 
-pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
+pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     if let (Some(since), Some(until)) = (args.since, args.until)
         && since > until
     {
@@ -69,11 +68,11 @@ pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
     let filters = Filters {
         since: args.since,
         until: args.until,
-        user: global.user.clone(),
+        user: settings.user_given.clone(),
         deck: args.deck.clone(),
     };
     let logs = if args.logs.is_empty() {
-        let path = log::resolve_log_path(global.log.as_deref())?;
+        let path = settings.log_path()?.to_path_buf();
         if !path.exists() {
             anyhow::bail!(
                 "no attempts logged yet at {}: run `codedrill drill` first, or name a log",
@@ -90,7 +89,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> Result<ExitCode> {
         .or_else(|| args.output.as_deref().and_then(Format::from_extension))
         .unwrap_or(Format::Table);
     write_report(&report, format, args.output.as_ref())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// Reads every log and builds the report; warnings go to stderr as `FILE:LINE: message`.

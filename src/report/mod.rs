@@ -8,6 +8,7 @@
 pub mod aggregate;
 mod charts;
 mod csv;
+pub mod exam;
 mod extras;
 mod html;
 mod json;

@@ -10,14 +10,12 @@ use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifier
 use crossterm::terminal;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::deadline::{self, Next};
+use super::render::Palette;
+use super::runner::{Frontend, Question};
+use super::session::{Answer, Ending, Key, Typing};
 use crate::clock::Clock;
-use crate::render::Palette;
-use crate::runner::{Frontend, Question};
-use crate::session::{Answer, Ending, Key, Typing};
 use crate::signals;
-
-/// How often the countdown is redrawn while no key comes.
-const TICK: Duration = Duration::from_millis(100);
 
 /// Raw mode for as long as it lives.
 pub struct RawGuard;
@@ -108,7 +106,10 @@ impl TermFrontend {
 
     fn bar(&self, question: &Question, clock: &dyn Clock) -> ProgressBar {
         let started = clock.now();
-        let span = question.deadline().map(|d| d.saturating_sub(started));
+        let span = question
+            .deadlines
+            .first()
+            .map(|d| d.saturating_sub(started));
         let target = ProgressDrawTarget::stdout_with_hz(30);
         let template = match span {
             Some(_) => "{bar:24.cyan/blue} {prefix:>5} > {msg}",
@@ -126,36 +127,27 @@ impl TermFrontend {
 
 impl Frontend for TermFrontend {
     fn ask(&mut self, question: &Question, clock: &dyn Clock) -> Result<Answer> {
-        signals::watch();
+        signals::watch(restore_terminal_if_raw);
         let mut stdout = io::stdout();
         write!(stdout, "{}", self.header(question))?;
         stdout.flush()?;
         let bar = self.bar(question, clock);
         let guard = RawGuard::enter()?;
-        inject_panic(question.number);
+        super::runner::inject_panic(question.number);
         let started = clock.now();
         let mut typing = Typing::new(started);
         let ending = loop {
             // SIGTERM, SIGHUP or SIGINT end the session like Ctrl-C.
-            if signals::requested() {
-                break Ending::Quit;
-            }
             let now = clock.now();
-            if let Some(deadline) = question.deadline() {
-                if now >= deadline {
-                    break Ending::TimedOut;
-                }
-                let left = deadline - now;
-                bar.set_position((now - started).as_millis() as u64);
-                bar.set_prefix(time_left(left));
-            }
-            let wait = question
-                .deadline()
-                .map_or(TICK, |deadline| deadline.saturating_sub(now).min(TICK));
-            let Some(event) = next_event(wait)? else {
-                continue;
+            let wait = match deadline::next(&question.deadlines, now, signals::requested()) {
+                Next::Wait(wait) => wait,
+                Next::End(ending) => break ending,
             };
-            let Event::Key(event) = event else {
+            if let Some(deadline) = question.deadlines.first() {
+                bar.set_position((now - started).as_millis() as u64);
+                bar.set_prefix(time_left(deadline - now));
+            }
+            let Some(Event::Key(event)) = next_event(wait)? else {
                 continue;
             };
             let Some(key) = decode_key(&event) else {
@@ -199,11 +191,8 @@ impl Frontend for TermFrontend {
 /// ending the session (it was closed) gives no event rather than an error.
 fn next_event(wait: Duration) -> Result<Option<Event>> {
     let read = || -> io::Result<Option<Event>> {
-        if !event::poll(Duration::ZERO)? {
-            wake_key_reader();
-            if !event::poll(wait)? {
-                return Ok(None);
-            }
+        if !event::poll(wait)? {
+            return Ok(None);
         }
         event::read().map(Some)
     };
@@ -211,34 +200,6 @@ fn next_event(wait: Duration) -> Result<Option<Event>> {
         Ok(event) => Ok(event),
         Err(_) if signals::requested() => Ok(None),
         Err(err) => Err(err).context("cannot read the terminal"),
-    }
-}
-
-/// Makes the terminal report its pending input again. crossterm waits for input with an
-/// edge-triggered poll but reads only 1 KiB at a time, so once a long paste has filled the
-/// terminal's input buffer no new edge comes and the rest of the paste (and every key after
-/// it) would wait forever. Setting the terminal's attributes to what they are wakes its
-/// readers, giving the poll a new edge.
-fn wake_key_reader() {
-    use std::os::fd::AsRawFd;
-    let fd = io::stdin().as_raw_fd();
-    // SAFETY: `termios` is plain data that tcgetattr fills in; it is only handed back
-    // unchanged to tcsetattr on the same descriptor.
-    unsafe {
-        let mut settings: libc::termios = std::mem::zeroed();
-        if libc::tcgetattr(fd, &mut settings) == 0 {
-            libc::tcsetattr(fd, libc::TCSANOW, &settings);
-        }
-    }
-}
-
-/// Test builds only: `CODEDRILL_TEST_PANIC_AT=N` panics when item N is asked, so tests can
-/// check that a panic keeps the rows answered and gives the terminal back.
-pub fn inject_panic(number: usize) {
-    if cfg!(debug_assertions)
-        && std::env::var("CODEDRILL_TEST_PANIC_AT").is_ok_and(|at| at == number.to_string())
-    {
-        panic!("test panic injected at item {number}");
     }
 }
 

@@ -5,20 +5,17 @@
 use std::io::{BufRead, Write};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
-use std::time::Duration;
 
 use anyhow::Result;
 
+use super::deadline::{self, Next};
+use super::runner::{Frontend, Question};
+use super::session::{Answer, Ending, Typing};
 use crate::clock::Clock;
-use crate::runner::{Frontend, Question};
-use crate::session::{Answer, Ending, Typing};
 use crate::signals;
 
 /// Bytes of a line kept; the rest is counted, not stored.
 const LINE_CAP: usize = 4096;
-
-/// How often a wait for input looks for a signal.
-const TICK: Duration = Duration::from_millis(100);
 
 /// One input line, capped.
 struct Line {
@@ -36,7 +33,7 @@ pub struct PipedFrontend<W: Write> {
 impl<W: Write> PipedFrontend<W> {
     /// Starts reading `input` on its own thread.
     pub fn new(input: impl BufRead + Send + 'static, out: W) -> PipedFrontend<W> {
-        signals::watch();
+        signals::watch(|| {});
         let (sender, lines) = mpsc::sync_channel(16);
         thread::spawn(move || {
             let mut input = input;
@@ -61,22 +58,15 @@ enum Received {
 }
 
 impl<W: Write> PipedFrontend<W> {
-    /// Waits for the next line until the item's deadline, waking every [`TICK`] to notice a
+    /// Waits for the next line until the item's deadline, waking every tick to notice a
     /// signal.
     fn next_line(&self, question: &Question, clock: &dyn Clock) -> Received {
         loop {
-            if signals::requested() {
-                return Received::Signal;
-            }
-            let wait = match question.deadline() {
-                Some(deadline) => {
-                    let left = deadline.saturating_sub(clock.now());
-                    if left.is_zero() {
-                        return Received::TimedOut;
-                    }
-                    left.min(TICK)
-                }
-                None => TICK,
+            let wait = match deadline::next(&question.deadlines, clock.now(), signals::requested())
+            {
+                Next::Wait(wait) => wait,
+                Next::End(Ending::TimedOut) => return Received::TimedOut,
+                Next::End(_) => return Received::Signal,
             };
             match self.lines.recv_timeout(wait) {
                 Ok(line) => return Received::Line(line),
@@ -89,7 +79,7 @@ impl<W: Write> PipedFrontend<W> {
 
 impl<W: Write> Frontend for PipedFrontend<W> {
     fn ask(&mut self, question: &Question, clock: &dyn Clock) -> Result<Answer> {
-        crate::term::inject_panic(question.number);
+        super::runner::inject_panic(question.number);
         let category = if question.item.category.is_empty() {
             String::new()
         } else {

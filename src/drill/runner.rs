@@ -6,13 +6,14 @@ use std::time::Duration;
 
 use anyhow::Result;
 
+use super::deadline::Deadlines;
+use super::render::{self, Palette};
+use super::session::{self, Answer, Ending, ItemResult, Mode, SessionInfo};
 use crate::clock::Clock;
 use crate::codes::CodeSets;
 use crate::deck::Item;
 use crate::log::LogWriter;
-use crate::render::{self, Palette};
 use crate::score::Scorer;
-use crate::session::{self, Answer, Ending, ItemResult, Mode, SessionInfo};
 
 /// One item as a front end must ask it.
 pub struct Question<'a> {
@@ -21,20 +22,8 @@ pub struct Question<'a> {
     pub item: &'a Item,
     /// What is shown: the prompt, or the code itself when transcribing.
     pub shown: &'a str,
-    /// Clock time when the item's own limit runs out.
-    pub item_deadline: Option<Duration>,
-    /// Clock time when the whole session (an exam) ends.
-    pub session_deadline: Option<Duration>,
-}
-
-impl Question<'_> {
-    /// The earlier of the two deadlines.
-    pub fn deadline(&self) -> Option<Duration> {
-        match (self.item_deadline, self.session_deadline) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
+    /// When the item's and the session's time run out.
+    pub deadlines: Deadlines,
 }
 
 /// Reads one answer per item.
@@ -88,8 +77,10 @@ pub fn run_session(
             total: plan.items.len(),
             item,
             shown,
-            item_deadline: plan.time_limit.map(|limit| started + limit),
-            session_deadline,
+            deadlines: Deadlines {
+                item: plan.time_limit.map(|limit| started + limit),
+                session: session_deadline,
+            },
         };
         // A signal that came while the last item was scored ends the session like Ctrl-C.
         if crate::signals::requested() {
@@ -110,8 +101,8 @@ pub fn run_session(
             )?;
             out.flush()?;
         }
-        let time_is_up = answer.ending == Ending::TimedOut
-            && session_deadline.is_some_and(|end| answer.at >= end);
+        let time_is_up =
+            answer.ending == Ending::TimedOut && question.deadlines.session_over(answer.at);
         results.push(result);
         if time_is_up {
             break;
@@ -119,4 +110,14 @@ pub fn run_session(
     }
     log.sync()?;
     Ok(results)
+}
+
+/// Test builds only: `CODEDRILL_TEST_PANIC_AT=N` panics when item N is asked, so tests can
+/// check that a panic keeps the rows answered and gives the terminal back.
+pub fn inject_panic(number: usize) {
+    if cfg!(debug_assertions)
+        && std::env::var("CODEDRILL_TEST_PANIC_AT").is_ok_and(|at| at == number.to_string())
+    {
+        panic!("test panic injected at item {number}");
+    }
 }

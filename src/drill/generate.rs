@@ -5,10 +5,10 @@ use std::str::FromStr;
 
 use anyhow::{Result, bail};
 
+use super::shuffle::Rng;
 use crate::codes::codeset::{icd10cm_chapter_of, icd10pcs_body_system_of};
 use crate::codes::{self, CodeSets, Status, System};
 use crate::deck::Item;
-use crate::shuffle::Rng;
 
 /// Which part of which code set to draw from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -110,10 +110,6 @@ impl Typing {
     pub fn text(&self) -> &str {
         &self.text
     }
-
-    pub fn keystrokes(&self) -> u64 {
-        self.keystrokes
-    }
 }
 
 /// One finished item as a front end reports it.

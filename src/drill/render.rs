@@ -2,9 +2,9 @@
 
 use std::fmt::Write as _;
 
+use super::session::{ItemResult, Mode, Summary};
 use crate::codes::{self, CodeSets, System};
 use crate::score::Verdict;
-use crate::session::{ItemResult, Mode, Summary};
 
 /// Colours, or none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,7 +130,7 @@ pub fn feedback(result: &ItemResult, codes: Option<&CodeSets>, palette: &Palette
         let _ = writeln!(
             text,
             "  (your answer was longer than {} characters and was cut)",
-            crate::session::ENTERED_CAP
+            super::session::ENTERED_CAP
         );
     }
     text
@@ -197,7 +197,7 @@ pub fn summary(summary: &Summary, mode: Mode, palette: &Palette) -> String {
             format!(
                 "{} (longer than {} characters)",
                 summary.truncated,
-                crate::session::ENTERED_CAP
+                super::session::ENTERED_CAP
             ),
         );
     }

@@ -1,0 +1,166 @@
+//! An exam's outcome: the summed score against the pass mark, the breakdown by category and
+//! code system, the misses, and how the result reads on the terminal.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use super::render::Palette;
+use super::session::ItemResult;
+use crate::score::Verdict;
+
+/// The outcome of an exam.
+#[derive(Debug, Clone)]
+pub struct ExamResult {
+    pub planned: usize,
+    pub score_sum: f64,
+    pub percent: f64,
+    pub pass_mark: f64,
+    pub passed: bool,
+    pub results: Vec<ItemResult>,
+    pub duration: Option<Duration>,
+}
+
+impl ExamResult {
+    pub fn new(
+        results: Vec<ItemResult>,
+        planned: usize,
+        pass_mark: f64,
+        duration: Option<Duration>,
+    ) -> ExamResult {
+        let score_sum: f64 = results.iter().map(|r| r.outcome.score).sum();
+        let percent = if planned == 0 {
+            0.0
+        } else {
+            100.0 * score_sum / planned as f64
+        };
+        ExamResult {
+            planned,
+            score_sum,
+            percent,
+            pass_mark,
+            passed: percent + 1e-9 >= pass_mark,
+            results,
+            duration,
+        }
+    }
+}
+
+/// Per-group tallies for the breakdown: (items, correct, summed score).
+pub(crate) fn breakdown(
+    results: &[ItemResult],
+    key: impl Fn(&ItemResult) -> String,
+) -> BTreeMap<String, (usize, usize, f64)> {
+    let mut groups: BTreeMap<String, (usize, usize, f64)> = BTreeMap::new();
+    for result in results {
+        let entry = groups.entry(key(result)).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(result.outcome.verdict == Verdict::Correct);
+        entry.2 += result.outcome.score;
+    }
+    groups
+}
+
+fn category_of(result: &ItemResult) -> String {
+    if result.item.category.is_empty() {
+        "(none)".to_string()
+    } else {
+        result.item.category.clone()
+    }
+}
+
+pub(crate) fn system_of(result: &ItemResult) -> String {
+    result.item.system.name().to_string()
+}
+
+pub(crate) fn misses(exam: &ExamResult) -> impl Iterator<Item = &ItemResult> {
+    exam.results
+        .iter()
+        .filter(|r| r.outcome.verdict != Verdict::Correct)
+}
+
+pub(crate) fn headline(exam: &ExamResult) -> String {
+    format!(
+        "{:.1}% — {} (pass mark {:.0}%)",
+        exam.percent,
+        if exam.passed { "PASS" } else { "FAIL" },
+        exam.pass_mark
+    )
+}
+
+pub(crate) fn answered_line(exam: &ExamResult) -> String {
+    let not_reached = exam.planned - exam.results.len();
+    let mut line = format!(
+        "{} of {} items answered, score {} of {}",
+        exam.results.len(),
+        exam.planned,
+        crate::record::format_score(exam.score_sum),
+        exam.planned
+    );
+    if not_reached > 0 {
+        line.push_str(&format!(" ({not_reached} not reached)"));
+    }
+    line
+}
+
+/// The result as shown on the terminal.
+pub fn render_text(exam: &ExamResult, palette: &Palette) -> String {
+    let mut text = String::new();
+    let verdict = headline(exam);
+    let verdict = if exam.passed {
+        palette.green(&verdict)
+    } else {
+        palette.red(&verdict)
+    };
+    let _ = writeln!(text, "\n{}", palette.bold("Exam result"));
+    let _ = writeln!(text, "  {verdict}");
+    let _ = writeln!(text, "  {}", answered_line(exam));
+    for (title, groups) in [
+        ("By category", breakdown(&exam.results, category_of)),
+        ("By code system", breakdown(&exam.results, system_of)),
+    ] {
+        let _ = writeln!(text, "\n{}", palette.bold(title));
+        for (name, (items, correct, score)) in groups {
+            let _ = writeln!(
+                text,
+                "  {name:<28} {correct:>3}/{items:<3} correct  score {:>5.1}%",
+                100.0 * score / items.max(1) as f64
+            );
+        }
+    }
+    let mut any = false;
+    for miss in misses(exam) {
+        if !any {
+            let _ = writeln!(text, "\n{}", palette.bold("Misses"));
+            any = true;
+        }
+        let a = &miss.attempt;
+        let typed = if a.entered.is_empty() {
+            "—"
+        } else {
+            &a.entered
+        };
+        let _ = writeln!(
+            text,
+            "  {} [{}] {}\n    typed {typed}, answer {}",
+            a.item, a.verdict, miss.item.prompt, a.expected
+        );
+        if !miss.item.rationale.is_empty() {
+            let _ = writeln!(text, "    why: {}", miss.item.rationale);
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unanswered_items_count_against_the_score() {
+        let exam = ExamResult::new(Vec::new(), 4, 70.0, None);
+        assert_eq!((exam.percent, exam.passed), (0.0, false));
+        let zero_mark = ExamResult::new(Vec::new(), 4, 0.0, None);
+        assert!(zero_mark.passed);
+    }
+}

@@ -1,0 +1,170 @@
+//! What a drill and an exam share: the session options, loading and arranging items, and
+//! running a plan through the terminal or piped front end. The pure core is [`session`]
+//! (typing and scoring) and [`deadline`] (when an item's wait ends); [`runner`] drives them.
+
+pub(crate) mod deadline;
+pub(crate) mod exam;
+pub(crate) mod generate;
+pub(crate) mod piped;
+pub(crate) mod render;
+pub(crate) mod review;
+pub(crate) mod runner;
+pub(crate) mod session;
+pub(crate) mod shuffle;
+pub(crate) mod term;
+
+use std::io::{self, IsTerminal, Write};
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::ValueEnum;
+
+use crate::clock::SystemClock;
+use crate::codes::CodeSets;
+use crate::deck::{self, Item};
+use crate::log::LogWriter;
+use crate::score::Scorer;
+use crate::settings::Settings;
+use piped::PipedFrontend;
+use render::Palette;
+use runner::{Context, Frontend, Plan};
+use session::{ItemResult, Mode, SessionInfo, Summary};
+use shuffle::Rng;
+use term::TermFrontend;
+
+/// Options drills and exams share.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SessionArgs {
+    /// Item order
+    #[arg(long, value_enum, default_value_t = Order::Shuffle)]
+    pub order: Order,
+    /// Seed for a reproducible shuffle
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Per-item time limit, e.g. 30 or 45s; the item then ends as timed_out
+    #[arg(long, value_name = "SECS", value_parser = crate::duration::parse_duration)]
+    pub time_limit: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Order {
+    Shuffle,
+    File,
+}
+
+/// Loads and validates every deck (the default one when none is named); all problems of all
+/// decks are reported together before anything starts.
+pub fn load_items(specs: &[String], codes: &CodeSets) -> Result<Vec<Item>> {
+    let default = [deck::DEFAULT_DECK.to_string()];
+    let specs = if specs.is_empty() {
+        &default[..]
+    } else {
+        specs
+    };
+    let mut items = Vec::new();
+    let mut problems = Vec::new();
+    for spec in specs {
+        match deck::load_deck(spec, Some(codes)) {
+            Ok(deck) => items.extend(deck.items),
+            Err(err) => problems.extend(err.problems),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(deck::DeckError { problems }.into());
+    }
+    Ok(items)
+}
+
+/// Orders items (shuffled with the seed, or as in the files) and keeps the first `count`.
+pub fn arrange(mut items: Vec<Item>, args: &SessionArgs, count: Option<usize>) -> Vec<Item> {
+    if args.order == Order::Shuffle {
+        Rng::new(args.seed.unwrap_or_else(Rng::clock_seed)).shuffle(&mut items);
+    }
+    if let Some(count) = count {
+        items.truncate(count);
+    }
+    items
+}
+
+/// Who and what the session is.
+pub fn session_info(settings: &Settings, mode: Mode) -> SessionInfo {
+    let started = chrono::Local::now().format("%Y%m%dT%H%M%S");
+    let tag = Rng::new(Rng::clock_seed()).next_u64() & 0xffff;
+    SessionInfo {
+        session: format!("{started}-{:x}-{tag:04x}", std::process::id()),
+        user: settings.user.clone(),
+        mode,
+    }
+}
+
+/// What a finished session gives back.
+pub struct Finished {
+    pub results: Vec<ItemResult>,
+    pub summary: Summary,
+    pub palette: Palette,
+}
+
+/// Opens the log, picks the front end (terminal or piped) and runs the plan.
+pub fn run_plan(
+    plan: &Plan,
+    settings: &Settings,
+    codes: &CodeSets,
+    strict: bool,
+) -> Result<Finished> {
+    let log_path = settings.log_path()?;
+    let mut log = LogWriter::open(log_path)?;
+    let interactive = io::stdin().is_terminal();
+    let palette = Palette {
+        enabled: settings.colour(interactive && io::stdout().is_terminal()),
+    };
+    let clock = SystemClock::new();
+    let ctx = Context {
+        scorer: Scorer::new(Some(codes), strict),
+        codes: Some(codes),
+        palette,
+        clock: &clock,
+    };
+    let mut frontend: Box<dyn Frontend> = if interactive {
+        print_intro(plan, log_path, &palette)?;
+        Box::new(TermFrontend { palette })
+    } else {
+        Box::new(PipedFrontend::new(
+            io::BufReader::new(io::stdin()),
+            io::stdout(),
+        ))
+    };
+    let mut out = io::stdout();
+    let results = runner::run_session(plan, &ctx, frontend.as_mut(), &mut log, &mut out)?;
+    let summary = session::summarize(&results, plan.items.len());
+    Ok(Finished {
+        results,
+        summary,
+        palette,
+    })
+}
+
+fn print_intro(plan: &Plan, log_path: &std::path::Path, palette: &Palette) -> Result<()> {
+    let mut out = io::stdout();
+    writeln!(
+        out,
+        "{}",
+        palette.bold(&format!("codedrill — {} items", plan.items.len()))
+    )?;
+    writeln!(
+        out,
+        "{}",
+        palette.dim(&format!(
+            "Enter submits, Esc skips, Backspace corrects, Ctrl-C ends. Log: {}",
+            log_path.display()
+        ))
+    )?;
+    Ok(())
+}
+
+/// Prints the end-of-session summary.
+pub fn print_summary(summary: &Summary, mode: Mode, palette: &Palette) -> Result<()> {
+    let mut out = io::stdout();
+    write!(out, "{}", render::summary(summary, mode, palette))?;
+    out.flush()?;
+    Ok(())
+}
