@@ -1,6 +1,5 @@
 //! One monotonic clock for answer times; a fake clock makes timing tests exact.
 
-use std::cell::Cell;
 use std::time::{Duration, Instant};
 
 /// Monotonic time since an arbitrary origin.
@@ -34,11 +33,13 @@ impl Clock for SystemClock {
 }
 
 /// A clock that moves only when told to.
+#[cfg(test)]
 #[derive(Default)]
 pub struct FakeClock {
-    now: Cell<Duration>,
+    now: std::cell::Cell<Duration>,
 }
 
+#[cfg(test)]
 impl FakeClock {
     /// Moves the clock forward.
     pub fn advance(&self, by: Duration) {
@@ -46,6 +47,7 @@ impl FakeClock {
     }
 }
 
+#[cfg(test)]
 impl Clock for FakeClock {
     fn now(&self) -> Duration {
         self.now.get()

@@ -3,22 +3,22 @@
 
 #![forbid(unsafe_code)]
 
-pub mod cli;
-pub mod clock;
+pub(crate) mod cli;
+pub(crate) mod clock;
 pub mod cmd;
 pub mod codes;
 pub mod deck;
-pub mod drill;
-pub mod duration;
-pub mod embedded;
-pub mod exit;
+pub(crate) mod drill;
+pub(crate) mod duration;
+pub(crate) mod embedded;
+pub(crate) mod exit;
 pub mod log;
 pub mod metrics;
 pub mod record;
 pub mod report;
 pub mod score;
-pub mod settings;
-pub mod signals;
+pub(crate) mod settings;
+pub(crate) mod signals;
 
 use std::process::ExitCode;
 
@@ -63,7 +63,7 @@ pub fn main() -> ExitCode {
 }
 
 /// Runs one command with the resolved settings.
-pub fn run(command: &Command, settings: &Settings) -> Result<ExitStatus> {
+pub(crate) fn run(command: &Command, settings: &Settings) -> Result<ExitStatus> {
     match command {
         Command::Drill(args) => cmd::drill::run(args, settings),
         Command::Exam(args) => cmd::exam::run(args, settings),
@@ -77,7 +77,7 @@ pub fn run(command: &Command, settings: &Settings) -> Result<ExitStatus> {
 
 /// Whether an error is a closed output pipe (`codedrill ... | head`), which is no error;
 /// CSV writers wrap it in their own error type.
-pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
     let broken = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
     err.chain().any(|cause| {
         cause.downcast_ref::<std::io::Error>().is_some_and(broken)

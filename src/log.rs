@@ -19,31 +19,6 @@ use anyhow::{Context, Result, anyhow, bail};
 
 use crate::record::{self, Attempt, AttemptRef, HEADER};
 
-/// The default log: `$CODEDRILL_LOG`, else `<XDG data dir>/codedrill/attempts.csv`.
-pub fn default_log_path() -> Result<PathBuf> {
-    if let Some(path) = std::env::var_os("CODEDRILL_LOG").filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(path));
-    }
-    let data = std::env::var_os("XDG_DATA_HOME")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|p| !p.is_empty())
-                .map(|home| PathBuf::from(home).join(".local/share"))
-        })
-        .context("cannot find a place for the log: set --log, $CODEDRILL_LOG or $HOME")?;
-    Ok(data.join("codedrill").join("attempts.csv"))
-}
-
-/// The log given with `--log`, or the default one.
-pub fn resolve_log_path(given: Option<&Path>) -> Result<PathBuf> {
-    match given {
-        Some(path) => Ok(path.to_path_buf()),
-        None => default_log_path(),
-    }
-}
-
 /// An open log, appended to under a lock.
 pub struct LogWriter {
     file: File,
@@ -69,11 +44,6 @@ impl LogWriter {
         };
         writer.locked(check_header)?;
         Ok(writer)
-    }
-
-    /// Where the log is.
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Appends one row (and the header into an empty file), flushed before returning.

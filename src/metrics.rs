@@ -59,10 +59,6 @@ impl Accumulator {
         self.elapsed_ms.extend_from_slice(&other.elapsed_ms);
     }
 
-    pub fn attempts(&self) -> u64 {
-        self.attempts
-    }
-
     /// The metrics of what was added (its answer times are reordered to find the quantiles).
     pub fn metrics(&mut self) -> Metrics {
         let median_ms = select_quantile(&mut self.elapsed_ms, 0.5);

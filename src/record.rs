@@ -226,15 +226,6 @@ impl Attempt {
     }
 }
 
-/// Whether a record (fields as read, unescaped) is the log header.
-pub fn is_header(fields: &[&[u8]]) -> bool {
-    fields.len() == COLUMNS.len()
-        && fields
-            .iter()
-            .zip(COLUMNS)
-            .all(|(field, name)| *field == name.as_bytes())
-}
-
 /// Checks one row given as bytes (its fields as read, unescaped) and gives it typed, guards
 /// removed. `Err` is the message of a warning: the row is skipped.
 pub fn parse_fields<'a>(fields: &[&'a [u8]]) -> Result<AttemptRef<'a>, String> {
@@ -449,9 +440,6 @@ mod tests {
     #[test]
     fn header_is_the_columns() {
         assert_eq!(HEADER, COLUMNS.join(","));
-        let fields: Vec<&[u8]> = COLUMNS.iter().map(|c| c.as_bytes()).collect();
-        assert!(is_header(&fields));
-        assert!(!is_header(&fields[1..]));
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! One file per subcommand, each with its clap `Args` and a `run`.
 
-pub mod check;
-pub mod completions;
-pub mod decks;
-pub mod drill;
-pub mod exam;
+pub(crate) mod check;
+pub(crate) mod completions;
+pub(crate) mod decks;
+pub(crate) mod drill;
+pub(crate) mod exam;
 pub mod lookup;
-pub mod report;
+pub(crate) mod report;

@@ -329,28 +329,10 @@ impl CodeSet {
         self.parts_for(code).find_map(|lines| lines.status(code))
     }
 
-    /// Every entry whose code starts with `prefix`, in code order.
-    pub fn with_prefix(&self, prefix: &str) -> Vec<Entry> {
-        let mut found = Vec::new();
-        for lines in self.parts_for(prefix) {
-            for index in lines.prefix_range(prefix) {
-                if let Some(entry) = parse_line(lines.line(index)) {
-                    found.push(entry);
-                }
-            }
-        }
-        found
-    }
-
     /// Whether some code starts with `prefix`.
     pub fn has_prefix(&self, prefix: &str) -> bool {
         self.parts_for(prefix)
             .any(|lines| !lines.prefix_range(prefix).is_empty())
-    }
-
-    /// Every entry of the set, in code order.
-    pub fn all(&self) -> Vec<Entry> {
-        self.with_prefix("")
     }
 
     /// Visits every code and its raw line without building entries (for fast scans).
@@ -424,11 +406,6 @@ impl CodeSets {
     /// The entry of a normalised code, or `None` when absent or the system has no set.
     pub fn get(&self, system: System, code: &str) -> Option<Entry> {
         self.set(system)?.get(code)
-    }
-
-    /// Whether codedrill can tell real codes of this system from made-up ones.
-    pub fn knows(&self, system: System) -> bool {
-        self.set(system).is_some_and(|set| !set.is_empty())
     }
 }
 
@@ -560,16 +537,19 @@ mod tests {
     #[test]
     fn prefixes_shorter_and_longer_than_chunk_keys_find_their_codes() {
         let sets = CodeSets::embedded();
-        let e_codes = sets.icd10cm.with_prefix("E");
-        assert!(e_codes.len() > 1000 && e_codes.iter().all(|e| e.code.starts_with('E')));
-        assert!(e_codes.iter().any(|e| e.code == "E119"));
-        let e11 = sets.icd10cm.with_prefix("E11");
-        assert!(e11.iter().all(|e| e.code.starts_with("E11")) && e11.len() > 50);
-        assert_eq!(
-            sets.icd10cm.with_prefix("").len(),
-            sets.icd10cm.entries().len()
-        );
-        assert!(sets.icd10cm.with_prefix("Z99Z").is_empty());
+        let with_prefix = |prefix: &str| {
+            let mut codes = Vec::new();
+            sets.icd10cm
+                .codes_with_prefix(prefix, |code| codes.push(code.to_string()));
+            codes
+        };
+        let e_codes = with_prefix("E");
+        assert!(e_codes.len() > 1000 && e_codes.iter().all(|c| c.starts_with('E')));
+        assert!(e_codes.iter().any(|c| c == "E119"));
+        let e11 = with_prefix("E11");
+        assert!(e11.iter().all(|c| c.starts_with("E11")) && e11.len() > 50);
+        assert_eq!(with_prefix("").len(), sets.icd10cm.entries().len());
+        assert!(with_prefix("Z99Z").is_empty());
         assert_eq!(sets.icd10pcs.status("0DT44ZZ"), Some(Status::Billable));
         assert_eq!(sets.icd10cm.status("E11"), Some(Status::Header));
         assert_eq!(sets.icd10cm.status("E1199"), None);

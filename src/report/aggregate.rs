@@ -198,11 +198,6 @@ impl Aggregator {
         self.skipped += other.skipped;
     }
 
-    /// Attempts counted so far.
-    pub fn attempts(&self) -> u64 {
-        self.groups.map.values().map(Accumulator::attempts).sum()
-    }
-
     /// The report of everything added; `logs` names the files read.
     pub fn finish(self, logs: Vec<String>) -> Report {
         let sorted = self.groups.into_sorted();

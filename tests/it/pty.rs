@@ -1,42 +1,23 @@
-//! Interactive drills in a real pseudo-terminal: raw-mode keys, corrections, Ctrl-C, and the
-//! terminal given back in cooked mode.
+//! Interactive drills in a real pseudo-terminal: raw-mode keys, corrections, Ctrl-C, signals,
+//! a panic and a 5 MB paste, and the terminal given back in cooked mode every time.
 
-use crate::common::{Scratch, fixture, log_rows};
-use rexpect::session::spawn_command;
+use std::io::Write;
+use std::time::{Duration, Instant};
 
-const TIMEOUT_MS: u64 = 20_000;
+use crate::common::{
+    Scratch, assert_cooked, codedrill_in_pty, fixture, log_rows, peak_rss_kib, read_all,
+    send_signal, type_keys, wait_for_rows,
+};
+use codedrill::score::Verdict;
+use rexpect::session::PtySession;
 
-/// A shell in the pty runs a codedrill `command` (drill or exam) on the good fixture deck in
-/// file order, then prints its exit status and the terminal's settings.
-fn session_in_pty(scratch: &Scratch, command: &str, extra: &str) -> rexpect::session::PtySession {
-    let script = format!(
-        "{} {command} {} --order file {extra} --log {}; echo \"exit=$?\"; stty -a",
-        env!("CARGO_BIN_EXE_codedrill"),
-        fixture("decks/good.csv"),
-        scratch.log().display()
+/// A drill or exam (`command`) on the good fixture deck in file order, in a pseudo-terminal.
+fn session_in_pty(scratch: &Scratch, command: &str, extra: &str) -> PtySession {
+    let args = format!(
+        "{command} {} --order file {extra}",
+        fixture("decks/good.csv")
     );
-    let mut command = std::process::Command::new("bash");
-    command
-        .args(["--norc", "-c", &script])
-        .env("USER", "tester");
-    spawn_command(command, Some(TIMEOUT_MS)).expect("spawn in pty")
-}
-
-/// Sends keys at once (the session's writer buffers until a flush).
-fn send(pty: &mut rexpect::session::PtySession, keys: &str) {
-    pty.send(keys).unwrap();
-    pty.flush().unwrap();
-}
-
-/// `stty -a` shows line editing and signals on again.
-fn assert_cooked(settings: &str) {
-    for flag in ["icanon", "isig", "iexten"] {
-        assert!(settings.contains(flag), "{flag} missing: {settings}");
-        assert!(
-            !settings.contains(&format!("-{flag}")),
-            "terminal left raw: {settings}"
-        );
-    }
+    codedrill_in_pty(scratch, &args, "").0
 }
 
 #[test]
@@ -45,15 +26,15 @@ fn typing_with_a_correction_then_ctrl_c_keeps_the_row_and_restores_the_terminal(
     let mut pty = session_in_pty(&scratch, "drill", "");
     pty.exp_string("Type 2 diabetes, no complications").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
-    send(&mut pty, "E12");
-    send(&mut pty, "\x7f");
-    send(&mut pty, "1.9");
+    type_keys(&mut pty, "E12");
+    type_keys(&mut pty, "\x7f");
+    type_keys(&mut pty, "1.9");
     std::thread::sleep(std::time::Duration::from_millis(200));
-    send(&mut pty, "\r");
+    type_keys(&mut pty, "\r");
     pty.exp_string("correct").unwrap();
     pty.exp_string("Essential hypertension").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(200));
-    send(&mut pty, "I1");
+    type_keys(&mut pty, "I1");
     pty.send_control('c').unwrap();
     pty.exp_string("Session summary").unwrap();
     pty.exp_string("exit=0").unwrap();
@@ -87,11 +68,11 @@ fn escape_skips_and_time_limit_ends_an_item_mid_typing() {
     let mut pty = session_in_pty(&scratch, "drill", "-n 2 --time-limit 2");
     pty.exp_string("Type 2 diabetes, no complications").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
-    send(&mut pty, "\x1b");
+    type_keys(&mut pty, "\x1b");
     pty.exp_string("skipped").unwrap();
     pty.exp_string("Essential hypertension").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
-    send(&mut pty, "I1");
+    type_keys(&mut pty, "I1");
     pty.exp_string("time is up").unwrap();
     pty.exp_string("Session summary").unwrap();
     pty.exp_string("exit=0").unwrap();
@@ -112,9 +93,9 @@ fn exam_time_runs_out_while_an_answer_is_half_typed() {
     pty.exp_string("Type 2 diabetes, no complications").unwrap();
     pty.exp_string("2s").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
-    send(&mut pty, "E11.9\r");
+    type_keys(&mut pty, "E11.9\r");
     pty.exp_string("Essential hypertension").unwrap();
-    send(&mut pty, "I1");
+    type_keys(&mut pty, "I1");
     pty.exp_string("time is up").unwrap();
     pty.exp_string("Exam result").unwrap();
     pty.exp_string("FAIL (pass mark 70%)").unwrap();
@@ -128,4 +109,81 @@ fn exam_time_runs_out_while_an_answer_is_half_typed() {
         .collect();
     assert_eq!(got, [("correct", "E11.9"), ("timed_out", "I1")]);
     assert!(rows.iter().all(|r| r["mode"] == "exam"));
+}
+
+#[test]
+fn signals_on_a_terminal_keep_the_rows_and_restore_the_terminal() {
+    for (signal, status) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        let scratch = Scratch::new();
+        let (mut pty, pid) = codedrill_in_pty(&scratch, &good_drill(), "");
+        pty.exp_string("Type 2 diabetes, no complications").unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        type_keys(&mut pty, b"E11.9\r");
+        pty.exp_string("Essential hypertension").unwrap();
+        type_keys(&mut pty, b"I1");
+        wait_for_rows(&scratch.log(), 1);
+        std::thread::sleep(Duration::from_millis(200));
+        send_signal(pid, signal);
+        pty.exp_string("Session summary").unwrap();
+        pty.exp_string(&format!("exit={status}")).unwrap();
+        assert_cooked(&pty.exp_eof().unwrap());
+        let (rows, warnings) = read_all(&scratch.log());
+        assert_eq!(
+            rows.len(),
+            1,
+            "SIG{signal}: the item in progress is not logged"
+        );
+        assert_eq!(rows[0].entered, "E11.9");
+        assert!(warnings.is_empty());
+    }
+}
+
+#[test]
+fn a_panic_on_a_terminal_keeps_the_rows_and_restores_the_terminal() {
+    let scratch = Scratch::new();
+    let (mut pty, _) = codedrill_in_pty(&scratch, &good_drill(), "CODEDRILL_TEST_PANIC_AT=2");
+    pty.exp_string("Type 2 diabetes, no complications").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    type_keys(&mut pty, b"E11.9\r");
+    pty.exp_string("test panic injected at item 2").unwrap();
+    pty.exp_string("exit=101").unwrap();
+    assert_cooked(&pty.exp_eof().unwrap());
+    let (rows, _) = read_all(&scratch.log());
+    assert_eq!(rows.len(), 1);
+}
+
+#[test]
+fn hostile_keys_on_a_terminal_are_capped_readable_and_bounded_in_memory() {
+    let scratch = Scratch::new();
+    let (mut pty, pid) = codedrill_in_pty(&scratch, &good_drill(), "");
+    pty.exp_string("Type 2 diabetes, no complications").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut big = vec![b'A'; 5 * 1024 * 1024];
+    big.push(b'\r');
+    let started = Instant::now();
+    let mut terminal = pty.process().get_file_handle().unwrap();
+    let writer = std::thread::spawn(move || terminal.write_all(&big));
+    pty.exp_string("Essential hypertension").unwrap();
+    writer.join().unwrap().unwrap();
+    eprintln!("5 MB typed in the terminal in {:?}", started.elapsed());
+    // NUL, Ctrl-A, invalid UTF-8 and a DEL-free mix of bytes around "I10".
+    type_keys(&mut pty, b"I\x00\x011\xff\xfe\x020\r");
+    pty.exp_string("Inflammation of the liver").unwrap();
+    let peak_kib = peak_rss_kib(pid);
+    eprintln!("peak RSS with a 5 MB line typed: {peak_kib} KiB");
+    assert!(peak_kib < 50 * 1024, "peak RSS {peak_kib} KiB");
+    pty.send_control('c').unwrap();
+    pty.exp_string("answers cut").unwrap();
+    pty.exp_string("exit=0").unwrap();
+    assert_cooked(&pty.exp_eof().unwrap());
+    let (rows, warnings) = read_all(&scratch.log());
+    assert!(warnings.is_empty());
+    let entered: Vec<&str> = rows.iter().map(|row| row.entered.as_str()).collect();
+    assert_eq!(entered, ["A".repeat(256).as_str(), "I10"]);
+    assert_eq!(rows[1].verdict, Verdict::Correct);
+}
+
+/// A drill on the good fixture deck in file order.
+fn good_drill() -> String {
+    format!("drill {} --order file", fixture("decks/good.csv"))
 }

@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{Scratch, codedrill, fixture};
-use codedrill::log::{Warning, read_log};
-use codedrill::record::{Attempt, HEADER};
+use crate::common::{
+    Scratch, codedrill, fixture, peak_rss_kib, read_all, send_signal, wait_for_rows,
+};
+use codedrill::record::HEADER;
 use codedrill::score::Verdict;
 
 /// The binary with a clean environment, stdin piped, output captured.
@@ -43,49 +44,10 @@ fn term_deck(scratch: &Scratch, count: usize) -> String {
     path.to_string_lossy().into_owned()
 }
 
-/// Rows and warnings, read with the library's reader.
-fn read_all(path: &Path) -> (Vec<Attempt>, Vec<Warning>) {
-    let mut rows = Vec::new();
-    let mut warnings = Vec::new();
-    read_log(
-        path,
-        |row| rows.push(row.to_owned()),
-        |warning| warnings.push(warning),
-    )
-    .expect("log readable");
-    (rows, warnings)
-}
-
 /// Lines of the log that are its header.
 fn header_count(path: &Path) -> usize {
     let text = fs::read_to_string(path).unwrap();
     text.lines().filter(|line| *line == HEADER).count()
-}
-
-/// Waits until the log holds at least `rows` lines after its header.
-fn wait_for_rows(path: &Path, rows: usize) {
-    let start = Instant::now();
-    loop {
-        let lines = fs::read_to_string(path)
-            .map(|t| t.lines().count())
-            .unwrap_or(0);
-        if lines > rows {
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "only {lines} lines in the log"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn send_signal(pid: u32, signal: &str) {
-    let status = Command::new("kill")
-        .args(["-s", signal, &pid.to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success());
 }
 
 /// Waits for a child, killing it if it takes longer than 20 s.
@@ -99,16 +61,6 @@ fn finish(mut child: Child) -> std::process::Output {
         std::thread::sleep(Duration::from_millis(20));
     }
     child.wait_with_output().unwrap()
-}
-
-/// Peak resident memory of a live process, in KiB.
-fn peak_rss_kib(pid: u32) -> u64 {
-    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM in /proc/PID/status")
 }
 
 #[test]
@@ -621,118 +573,6 @@ fn hostile_lookup_input_is_answered() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
-}
-
-/// A shell in a pseudo-terminal prints the pid of codedrill (which it execs), then the exit
-/// status and the terminal's settings once codedrill has ended.
-fn drill_in_pty(scratch: &Scratch, deck: &str, env: &str) -> (rexpect::session::PtySession, u32) {
-    let script = format!(
-        "{env} bash --norc -c 'echo \"pid=$$\"; exec {bin} drill {deck} --order file --log {log}'; echo \"exit=$?\"; stty -a",
-        bin = env!("CARGO_BIN_EXE_codedrill"),
-        log = scratch.log().display(),
-    );
-    let mut command = Command::new("bash");
-    command
-        .args(["--norc", "-c", &script])
-        .env("USER", "tester");
-    let mut pty = rexpect::session::spawn_command(command, Some(30_000)).expect("spawn in pty");
-    let (_, pid) = pty.exp_regex("pid=[0-9]+").unwrap();
-    let pid = pid.trim_start_matches("pid=").parse().unwrap();
-    (pty, pid)
-}
-
-/// Sends bytes to the terminal at once.
-fn type_bytes(pty: &mut rexpect::session::PtySession, bytes: &[u8]) {
-    let mut terminal = pty.process().get_file_handle().unwrap();
-    terminal.write_all(bytes).unwrap();
-    terminal.flush().unwrap();
-}
-
-/// `stty -a` shows line editing and signals on again.
-fn assert_cooked(settings: &str) {
-    for flag in ["icanon", "isig", "iexten"] {
-        assert!(settings.contains(flag), "{flag} missing: {settings}");
-        assert!(
-            !settings.contains(&format!("-{flag} ")),
-            "terminal left raw: {settings}"
-        );
-    }
-}
-
-#[test]
-fn signals_on_a_terminal_keep_the_rows_and_restore_the_terminal() {
-    for (signal, status) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
-        let scratch = Scratch::new();
-        let (mut pty, pid) = drill_in_pty(&scratch, &fixture("decks/good.csv"), "");
-        pty.exp_string("Type 2 diabetes, no complications").unwrap();
-        std::thread::sleep(Duration::from_millis(200));
-        type_bytes(&mut pty, b"E11.9\r");
-        pty.exp_string("Essential hypertension").unwrap();
-        type_bytes(&mut pty, b"I1");
-        wait_for_rows(&scratch.log(), 1);
-        std::thread::sleep(Duration::from_millis(200));
-        send_signal(pid, signal);
-        pty.exp_string("Session summary").unwrap();
-        pty.exp_string(&format!("exit={status}")).unwrap();
-        assert_cooked(&pty.exp_eof().unwrap());
-        let (rows, warnings) = read_all(&scratch.log());
-        assert_eq!(
-            rows.len(),
-            1,
-            "SIG{signal}: the item in progress is not logged"
-        );
-        assert_eq!(rows[0].entered, "E11.9");
-        assert!(warnings.is_empty());
-    }
-}
-
-#[test]
-fn a_panic_on_a_terminal_keeps_the_rows_and_restores_the_terminal() {
-    let scratch = Scratch::new();
-    let (mut pty, _) = drill_in_pty(
-        &scratch,
-        &fixture("decks/good.csv"),
-        "CODEDRILL_TEST_PANIC_AT=2",
-    );
-    pty.exp_string("Type 2 diabetes, no complications").unwrap();
-    std::thread::sleep(Duration::from_millis(200));
-    type_bytes(&mut pty, b"E11.9\r");
-    pty.exp_string("test panic injected at item 2").unwrap();
-    pty.exp_string("exit=101").unwrap();
-    assert_cooked(&pty.exp_eof().unwrap());
-    let (rows, _) = read_all(&scratch.log());
-    assert_eq!(rows.len(), 1);
-}
-
-#[test]
-fn hostile_keys_on_a_terminal_are_capped_readable_and_bounded_in_memory() {
-    let scratch = Scratch::new();
-    let (mut pty, pid) = drill_in_pty(&scratch, &fixture("decks/good.csv"), "");
-    pty.exp_string("Type 2 diabetes, no complications").unwrap();
-    std::thread::sleep(Duration::from_millis(200));
-    let mut big = vec![b'A'; 5 * 1024 * 1024];
-    big.push(b'\r');
-    let started = Instant::now();
-    let mut terminal = pty.process().get_file_handle().unwrap();
-    let writer = std::thread::spawn(move || terminal.write_all(&big));
-    pty.exp_string("Essential hypertension").unwrap();
-    writer.join().unwrap().unwrap();
-    eprintln!("5 MB typed in the terminal in {:?}", started.elapsed());
-    // NUL, Ctrl-A, invalid UTF-8 and a DEL-free mix of bytes around "I10".
-    type_bytes(&mut pty, b"I\x00\x011\xff\xfe\x020\r");
-    pty.exp_string("Inflammation of the liver").unwrap();
-    let peak_kib = peak_rss_kib(pid);
-    eprintln!("peak RSS with a 5 MB line typed: {peak_kib} KiB");
-    assert!(peak_kib < 50 * 1024, "peak RSS {peak_kib} KiB");
-    pty.send_control('c').unwrap();
-    pty.exp_string("answers cut").unwrap();
-    pty.exp_string("exit=0").unwrap();
-    assert_cooked(&pty.exp_eof().unwrap());
-    let (rows, warnings) = read_all(&scratch.log());
-    assert!(warnings.is_empty());
-    let entered: Vec<&str> = rows.iter().map(|row| row.entered.as_str()).collect();
-    assert_eq!(entered, ["A".repeat(256).as_str(), "I10"]);
-    assert_eq!(rows[1].verdict, Verdict::Correct);
 }
 
 #[test]
