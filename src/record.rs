@@ -301,10 +301,7 @@ pub fn parse_row<'a>(fields: &[&'a str; 18]) -> Result<AttemptRef<'a>, String> {
         mode: Mode::parse(mode).ok_or_else(|| format!("unknown mode {mode:?}"))?,
         deck,
         item,
-        system: System::ALL
-            .into_iter()
-            .find(|s| s.name() == system)
-            .ok_or_else(|| format!("unknown system {system:?}"))?,
+        system: System::from_name(system).ok_or_else(|| format!("unknown system {system:?}"))?,
         category,
         prompt,
         expected,
@@ -435,6 +432,24 @@ mod tests {
     fn parse(fields: &[Vec<u8>]) -> Result<Attempt, String> {
         let slices: Vec<&[u8]> = fields.iter().map(Vec::as_slice).collect();
         parse_fields(&slices).map(|a| a.to_owned())
+    }
+
+    #[test]
+    fn enum_names_read_back() {
+        for mode in Mode::ALL {
+            assert_eq!(Mode::parse(mode.name()), Some(mode));
+        }
+        for system in System::ALL {
+            assert_eq!(System::from_name(system.name()), Some(system));
+        }
+        for verdict in Verdict::ALL {
+            assert_eq!(Verdict::parse(verdict.name()), Some(verdict));
+        }
+        for detail in Detail::ALL {
+            assert_eq!(Detail::parse(detail.name()), Some(detail));
+        }
+        assert_eq!(Verdict::parse("Correct"), None);
+        assert_eq!(System::from_name("ICD10CM"), None);
     }
 
     #[test]

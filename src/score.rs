@@ -118,7 +118,18 @@ impl Detail {
     }
 
     pub fn parse(name: &str) -> Option<Detail> {
-        Detail::ALL.into_iter().find(|d| d.name() == name)
+        Some(match name {
+            "typo" => Detail::Typo,
+            "transposition" => Detail::Transposition,
+            "seventh_character" => Detail::SeventhCharacter,
+            "placeholder" => Detail::Placeholder,
+            "same_category" => Detail::SameCategory,
+            "not_billable" => Detail::NotBillable,
+            "spelling" => Detail::Spelling,
+            "sequence" => Detail::Sequence,
+            "format" => Detail::Format,
+            _ => return None,
+        })
     }
 
     /// A sentence for feedback.

@@ -71,20 +71,30 @@ impl fmt::Display for System {
     }
 }
 
+impl System {
+    /// The system a log or deck names exactly (`icd10cm`, ...).
+    pub fn from_name(name: &str) -> Option<System> {
+        match name {
+            "icd10cm" => Some(System::Icd10cm),
+            "icd10pcs" => Some(System::Icd10pcs),
+            "cpt" => Some(System::Cpt),
+            "hcpcs" => Some(System::Hcpcs),
+            "term" => Some(System::Term),
+            _ => None,
+        }
+    }
+}
+
 impl FromStr for System {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim().to_ascii_lowercase();
-        System::ALL
-            .into_iter()
-            .find(|system| system.name() == wanted)
-            .ok_or_else(|| {
-                format!(
-                    "unknown system `{}` (expected one of: icd10cm, icd10pcs, cpt, hcpcs, term)",
-                    s.trim()
-                )
-            })
+        System::from_name(&s.trim().to_ascii_lowercase()).ok_or_else(|| {
+            format!(
+                "unknown system `{}` (expected one of: icd10cm, icd10pcs, cpt, hcpcs, term)",
+                s.trim()
+            )
+        })
     }
 }
 
