@@ -259,7 +259,7 @@ pub fn read_span<R: Read, S: Read>(
         }
         let mut fields = [""; 18];
         if text_fields(&record, &doubled_quote, &mut fields) {
-            out.take(record::parse_row(&fields), start, &mut lines)?;
+            out.take(&record::parse_row(&fields), start, &mut lines)?;
         } else if !well_quoted(&record) {
             let rest = lines.reopen_at(start)?;
             let stopped_at = read_strictly(rest, start, span.end, &mut lines, &mut out)?;
@@ -270,7 +270,7 @@ pub fn read_span<R: Read, S: Read>(
         } else {
             let fields: Vec<Cow<'_, [u8]>> = record.unescaped_iter().collect();
             let slices: Vec<&[u8]> = fields.iter().map(|f| f.as_ref()).collect();
-            out.take(record::parse_fields(&slices), start, &mut lines)?;
+            out.take(&record::parse_fields(&slices), start, &mut lines)?;
         }
     }
     if span.start == 0 && !any {
@@ -308,7 +308,7 @@ fn read_strictly<S: Read, F: FnMut() -> Result<S>>(
             return Ok(start + reader.position().byte());
         }
         let fields: Vec<&[u8]> = record.iter().collect();
-        out.take(record::parse_fields(&fields), at, lines)?;
+        out.take(&record::parse_fields(&fields), at, lines)?;
     }
 }
 
@@ -341,12 +341,12 @@ impl<R: FnMut(&AttemptRef<'_>), W: FnMut(Warning)> Delivery<'_, R, W> {
     /// Delivers one row whose reading started at byte `start`.
     fn take<S: Read, F: FnMut() -> Result<S>>(
         &mut self,
-        parsed: std::result::Result<AttemptRef<'_>, String>,
+        parsed: &std::result::Result<AttemptRef<'_>, String>,
         start: u64,
         lines: &mut LineFinder<F, S>,
     ) -> Result<()> {
         match parsed {
-            Ok(attempt) => (self.row)(&attempt),
+            Ok(attempt) => (self.row)(attempt),
             Err(message) => {
                 self.skipped += 1;
                 (self.warn)(Warning {
@@ -423,23 +423,35 @@ fn text_fields<'r>(
     let Ok(line) = std::str::from_utf8(record.as_slice()) else {
         return false;
     };
-    let quotes = memchr::memchr_iter(b'"', line.as_bytes()).count();
-    if quotes > 0 && doubled_quote.find(line.as_bytes()).is_some() {
+    let base = line.as_ptr() as usize;
+    let slice = |cell: &[u8]| {
+        let start = cell.as_ptr() as usize - base;
+        line.get(start..start + cell.len())
+    };
+    if memchr::memchr(b'"', line.as_bytes()).is_none() {
+        for (slot, cell) in fields.iter_mut().zip(record.iter()) {
+            match slice(cell) {
+                Some(text) => *slot = text,
+                None => return false,
+            }
+        }
+        return true;
+    }
+    if doubled_quote.find(line.as_bytes()).is_some() {
         return false;
     }
-    let base = line.as_ptr() as usize;
     let mut quoted = 0;
     for (at, slot) in fields.iter_mut().enumerate() {
         let (Some(raw), Some(inner)) = (record.get(at), record.unquote(at)) else {
             return false;
         };
         quoted += usize::from(inner.len() != raw.len());
-        let start = inner.as_ptr() as usize - base;
-        match line.get(start..start + inner.len()) {
+        match slice(inner) {
             Some(text) => *slot = text,
             None => return false,
         }
     }
+    let quotes = memchr::memchr_iter(b'"', line.as_bytes()).count();
     quotes == 2 * quoted
 }
 

@@ -249,10 +249,7 @@ pub fn parse_fields<'a>(fields: &[&'a [u8]]) -> Result<AttemptRef<'a>, String> {
 
 /// [`parse_fields`] for a row whose 18 fields are known to be text.
 pub fn parse_row<'a>(fields: &[&'a str; 18]) -> Result<AttemptRef<'a>, String> {
-    let mut text = *fields;
-    for field in &mut text {
-        *field = unguard(field);
-    }
+    // Only text fields are ever guarded: names and numbers never start with `=+-@`.
     let [
         timestamp,
         session,
@@ -272,7 +269,8 @@ pub fn parse_row<'a>(fields: &[&'a str; 18]) -> Result<AttemptRef<'a>, String> {
         first_key_ms,
         keystrokes,
         backspaces,
-    ] = text;
+    ] = *fields;
+    let timestamp = unguard(timestamp);
     if local_date(timestamp).is_none() {
         return Err(format!(
             "`timestamp` is not an RFC 3339 date-time: {timestamp:?}"
@@ -290,22 +288,24 @@ pub fn parse_row<'a>(fields: &[&'a str; 18]) -> Result<AttemptRef<'a>, String> {
         .ok()
         .filter(|s| (0.0..=1.0).contains(s))
         .ok_or_else(|| format!("`score` is not a number from 0 to 1: {score:?}"))?;
-    let first_key_ms = match first_key_ms.trim() {
-        "" => None,
-        _ => Some(whole(15, first_key_ms)?),
+    let first_key_ms = match whole(15, first_key_ms) {
+        Ok(ms) => Some(ms),
+        // Empty when the answer was piped.
+        Err(_) if first_key_ms.trim().is_empty() => None,
+        Err(message) => return Err(message),
     };
     Ok(AttemptRef {
         timestamp,
-        session,
-        user,
+        session: unguard(session),
+        user: unguard(user),
         mode: Mode::parse(mode).ok_or_else(|| format!("unknown mode {mode:?}"))?,
-        deck,
-        item,
+        deck: unguard(deck),
+        item: unguard(item),
         system: System::from_name(system).ok_or_else(|| format!("unknown system {system:?}"))?,
-        category,
-        prompt,
-        expected,
-        entered,
+        category: unguard(category),
+        prompt: unguard(prompt),
+        expected: unguard(expected),
+        entered: unguard(entered),
         verdict: Verdict::parse(verdict).ok_or_else(|| format!("unknown verdict {verdict:?}"))?,
         detail: match detail {
             "" => None,
@@ -321,9 +321,21 @@ pub fn parse_row<'a>(fields: &[&'a str; 18]) -> Result<AttemptRef<'a>, String> {
 
 /// A whole number in column `at` (spaces around it allowed).
 fn whole(at: usize, raw: &str) -> Result<u64, String> {
-    raw.parse::<u64>()
-        .or_else(|_| raw.trim().parse::<u64>())
-        .map_err(|_| format!("`{}` is not a whole number: {raw:?}", COLUMNS[at]))
+    digits(raw)
+        .or_else(|| raw.trim().parse::<u64>().ok())
+        .ok_or_else(|| format!("`{}` is not a whole number: {raw:?}", COLUMNS[at]))
+}
+
+/// 1 to 19 ASCII digits (too few to overflow) as a number: the common case, without the
+/// general parser's sign and overflow handling.
+fn digits(raw: &str) -> Option<u64> {
+    let bytes = raw.as_bytes();
+    if bytes.is_empty() || bytes.len() > 19 {
+        return None;
+    }
+    bytes.iter().try_fold(0, |n, &b| {
+        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+    })
 }
 
 /// The `YYYY-MM-DD` a timestamp starts with: its local date (RFC 3339 writes local time and
@@ -518,6 +530,30 @@ mod tests {
             assert_eq!(unguard(&guard(value)), value, "{value}");
         }
         assert_eq!(guard("=1+1"), "'=1+1");
+    }
+
+    #[test]
+    fn whole_numbers_read_as_the_standard_parser_reads_them() {
+        for raw in [
+            "0",
+            "42",
+            " 7 ",
+            "+3",
+            "-1",
+            "1.5",
+            "",
+            " ",
+            "9999999999999999999",
+            "18446744073709551615",
+            "18446744073709551616",
+            "٣",
+        ] {
+            assert_eq!(
+                whole(14, raw).ok(),
+                raw.trim().parse::<u64>().ok(),
+                "{raw:?}"
+            );
+        }
     }
 
     #[test]
