@@ -16,7 +16,7 @@ const DAILY: RGBColor = RGBColor(37, 99, 235);
 const AVERAGE: RGBColor = RGBColor(234, 88, 12);
 const BAR: RGBColor = RGBColor(13, 148, 136);
 /// Groups drawn in the accuracy-by-group chart at most.
-pub const MAX_BARS: usize = 30;
+pub(crate) const MAX_BARS: usize = 30;
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
@@ -96,7 +96,7 @@ fn over_time(
 }
 
 /// Accuracy (%) per day with its 7-day average.
-pub fn accuracy_over_time(days: &[DayPoint]) -> Result<String> {
+pub(crate) fn accuracy_over_time(days: &[DayPoint]) -> Result<String> {
     over_time(
         days,
         "Accuracy per day",
@@ -108,7 +108,7 @@ pub fn accuracy_over_time(days: &[DayPoint]) -> Result<String> {
 }
 
 /// Correct codes per hour per day with its 7-day average.
-pub fn speed_over_time(days: &[DayPoint]) -> Result<String> {
+pub(crate) fn speed_over_time(days: &[DayPoint]) -> Result<String> {
     let top = days
         .iter()
         .map(|d| d.codes_per_hour.max(d.codes_per_hour_7d))
@@ -125,7 +125,7 @@ pub fn speed_over_time(days: &[DayPoint]) -> Result<String> {
 }
 
 /// Horizontal bars of accuracy, one per group (the first [`MAX_BARS`] given).
-pub fn accuracy_by_group(groups: &[&Group]) -> Result<String> {
+pub(crate) fn accuracy_by_group(groups: &[&Group]) -> Result<String> {
     let labels: Vec<String> = groups.iter().map(|g| shorten(&g.key, 24)).collect();
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32;
     let count = groups.len().max(1);
@@ -182,7 +182,7 @@ pub fn accuracy_by_group(groups: &[&Group]) -> Result<String> {
 }
 
 /// The spread of answer times, from the report's 100 ms bins.
-pub fn answer_times(bins: &[u64]) -> Result<String> {
+pub(crate) fn answer_times(bins: &[u64]) -> Result<String> {
     let total: u64 = bins.iter().sum();
     // Up to the 99th percentile, so one slow answer does not squash the rest.
     let mut seen = 0;

@@ -10,7 +10,7 @@ use crate::metrics::Metrics;
 use crate::record::guard;
 
 /// The header, exactly.
-pub const HEADER: [&str; 10] = [
+pub(crate) const HEADER: [&str; 10] = [
     "key",
     "attempts",
     "correct",
@@ -23,7 +23,7 @@ pub const HEADER: [&str; 10] = [
     "near_miss",
 ];
 
-pub struct CsvExporter;
+pub(crate) struct CsvExporter;
 
 impl Exporter for CsvExporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> Result<()> {

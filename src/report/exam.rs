@@ -6,20 +6,21 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use super::{Aggregator, Filters, Format, GroupBy};
+use super::escape::{escape_html, escape_md};
+use super::{Aggregator, Filters, GroupBy, Report, html, markdown};
 use crate::drill::exam::{ExamResult, answered_line, breakdown, headline, misses, system_of};
 use crate::drill::session::SessionInfo;
 
 /// The kinds of result page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageKind {
+pub(crate) enum PageKind {
     Markdown,
     Html,
 }
 
 impl PageKind {
     /// The kind a file name asks for, by its extension.
-    pub fn of(path: &std::path::Path) -> Option<PageKind> {
+    pub(crate) fn of(path: &std::path::Path) -> Option<PageKind> {
         let extension = path.extension()?.to_string_lossy().to_ascii_lowercase();
         match extension.as_str() {
             "md" | "markdown" => Some(PageKind::Markdown),
@@ -29,39 +30,47 @@ impl PageKind {
     }
 }
 
-/// The result page: the exam's own section (verdict, breakdown, misses) with the report of
-/// its attempts by category, made by the same renderers as `codedrill report`.
-pub fn result_page(exam: &ExamResult, info: &SessionInfo, kind: PageKind) -> Result<String> {
+/// The result page: the exam's own section (verdict, breakdown, misses) followed by the
+/// sections of the report of its attempts by category, made by the same renderers as
+/// `codedrill report`.
+pub(crate) fn result_page(exam: &ExamResult, info: &SessionInfo, kind: PageKind) -> Result<String> {
+    let report = attempts_report(exam, info);
+    Ok(match kind {
+        PageKind::Markdown => markdown_page(exam, &info.user, &report),
+        PageKind::Html => html_page(exam, &info.user, &report)?,
+    })
+}
+
+/// The report of the exam's attempts, by category.
+fn attempts_report(exam: &ExamResult, info: &SessionInfo) -> Report {
     let mut aggregator = Aggregator::new(GroupBy::Category, &Filters::default());
     for result in &exam.results {
         aggregator.add(&result.attempt.as_ref());
     }
-    let report = aggregator.finish(vec![format!("exam session {}", info.session)]);
-    let format = match kind {
-        PageKind::Markdown => Format::Markdown,
-        PageKind::Html => Format::Html,
-    };
-    let mut rendered = Vec::new();
-    format.exporter().write(&report, &mut rendered)?;
-    let rendered = String::from_utf8_lossy(&rendered).into_owned();
-    Ok(match kind {
-        PageKind::Markdown => format!("{}\n---\n\n{rendered}", render_markdown(exam, &info.user)),
-        PageKind::Html => {
-            let section = render_html_section(exam, &info.user);
-            // Inside the report's page container when it has one, so both share its margins.
-            let opening = rendered.find("<main").or_else(|| rendered.find("<body"));
-            match opening.and_then(|at| rendered[at..].find('>').map(|end| at + end + 1)) {
-                Some(at) => format!("{}\n{section}{}", &rendered[..at], &rendered[at..]),
-                None => format!("{section}{rendered}"),
-            }
-        }
-    })
+    aggregator.finish(vec![format!("exam session {}", info.session)])
 }
 
-/// The result page in Markdown.
-pub fn render_markdown(exam: &ExamResult, user: &str) -> String {
+/// The Markdown page: the exam's section, a rule, then the report's sections.
+fn markdown_page(exam: &ExamResult, user: &str, report: &Report) -> String {
+    let mut sections = vec![markdown_section(exam, user), "\n---\n\n".to_string()];
+    sections.extend(markdown::report_sections(report));
+    sections.concat()
+}
+
+/// The HTML page: the exam's section, then the report's sections, in one page container so
+/// both share its margins.
+fn html_page(exam: &ExamResult, user: &str, report: &Report) -> Result<String> {
+    let mut sections = vec![html_section(exam, user)];
+    sections.extend(html::report_sections(report)?);
+    Ok(html::page(&format!("Exam result — {user}"), &sections))
+}
+
+/// The exam's own section of the Markdown page. Typed and expected answers are plain escaped
+/// text rather than code spans: a code span shows backslashes literally, so it could not hold
+/// escaped text, and a backtick typed by the candidate could close it.
+fn markdown_section(exam: &ExamResult, user: &str) -> String {
     let mut md = String::new();
-    let _ = writeln!(md, "# Exam result — {user}\n");
+    let _ = writeln!(md, "# Exam result — {}\n", escape_md(user));
     let _ = writeln!(md, "**{}**\n", headline(exam));
     let _ = writeln!(md, "{}.", answered_line(exam));
     if let Some(duration) = exam.duration {
@@ -71,19 +80,17 @@ pub fn render_markdown(exam: &ExamResult, user: &str) -> String {
             (duration.as_secs_f64() / 60.0).round()
         );
     }
-    {
+    let _ = writeln!(
+        md,
+        "\n## By code system\n\n| system | items | correct | score |\n|---|---:|---:|---:|"
+    );
+    for (name, (items, correct, score)) in breakdown(&exam.results, system_of) {
         let _ = writeln!(
             md,
-            "\n## By code system\n\n| system | items | correct | score |\n|---|---:|---:|---:|"
+            "| {} | {items} | {correct} | {:.1}% |",
+            escape_md(&name),
+            100.0 * score / items.max(1) as f64
         );
-        for (name, (items, correct, score)) in breakdown(&exam.results, system_of) {
-            let _ = writeln!(
-                md,
-                "| {} | {items} | {correct} | {:.1}% |",
-                escape_md(&name),
-                100.0 * score / items.max(1) as f64
-            );
-        }
     }
     let _ = writeln!(md, "\n## Misses\n");
     let mut any = false;
@@ -92,12 +99,12 @@ pub fn render_markdown(exam: &ExamResult, user: &str) -> String {
         let a = &miss.attempt;
         let _ = writeln!(
             md,
-            "- **{}** ({}) {} — typed `{}`, answer `{}`. {}",
+            "- **{}** ({}) {} — typed {}, answer {}. {}",
             escape_md(&a.item),
             a.verdict,
             escape_md(&miss.item.prompt),
-            a.entered.replace('`', "'"),
-            a.expected,
+            escape_md(&a.entered),
+            escape_md(&a.expected),
             escape_md(&miss.item.rationale)
         );
     }
@@ -107,21 +114,8 @@ pub fn render_markdown(exam: &ExamResult, user: &str) -> String {
     md
 }
 
-fn escape_md(text: &str) -> String {
-    text.replace('|', "\\|")
-        .replace('*', "\\*")
-        .replace('_', "\\_")
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The exam's own section of the HTML page.
-fn render_html_section(exam: &ExamResult, user: &str) -> String {
+fn html_section(exam: &ExamResult, user: &str) -> String {
     let mut body = String::new();
     let colour = if exam.passed { "#1a7f37" } else { "#cf222e" };
     let _ = writeln!(
@@ -159,4 +153,122 @@ fn render_html_section(exam: &ExamResult, user: &str) -> String {
     }
     body.push_str("</ul></section>\n");
     body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::System;
+    use crate::deck::Item;
+    use crate::drill::session::ItemResult;
+    use crate::record::{Attempt, Mode};
+    use crate::score::{Outcome, Verdict};
+
+    /// Markup planted in every field a deck, a log or a candidate controls.
+    const NASTY: &str = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) a|b `c` *d*";
+
+    /// One missed item whose deck fields, typed answer and user name are all [`NASTY`].
+    fn nasty_exam() -> (ExamResult, SessionInfo) {
+        let item = Item {
+            id: format!("id {NASTY}"),
+            prompt: format!("prompt {NASTY}"),
+            answer: "E11.9".to_string(),
+            system: System::Icd10cm,
+            accept: String::new(),
+            category: format!("category {NASTY}\nsecond line"),
+            rationale: format!("why {NASTY}"),
+            deck: format!("deck {NASTY}"),
+            line: 2,
+        };
+        let info = SessionInfo {
+            session: "s1".to_string(),
+            user: format!("user {NASTY}"),
+            mode: Mode::Exam,
+        };
+        let attempt = Attempt {
+            timestamp: "2026-11-20T10:00:00-05:00".to_string(),
+            session: info.session.clone(),
+            user: info.user.clone(),
+            mode: Mode::Exam,
+            deck: item.deck.clone(),
+            item: item.id.clone(),
+            system: item.system,
+            category: item.category.clone(),
+            prompt: item.prompt.clone(),
+            expected: item.answer.clone(),
+            entered: format!("E1`1.9 {NASTY}"),
+            verdict: Verdict::Incorrect,
+            detail: None,
+            score: 0.0,
+            elapsed_ms: 4000,
+            first_key_ms: Some(500),
+            keystrokes: 6,
+            backspaces: 0,
+        };
+        let outcome = Outcome {
+            verdict: Verdict::Incorrect,
+            detail: None,
+            score: 0.0,
+        };
+        let result = ItemResult {
+            item,
+            outcome,
+            attempt,
+            truncated: false,
+        };
+        (ExamResult::new(vec![result], 1, 70.0, None), info)
+    }
+
+    #[test]
+    fn html_page_holds_the_exam_section_first_in_its_one_main() {
+        let (exam, info) = nasty_exam();
+        let page = result_page(&exam, &info, PageKind::Html).unwrap();
+        for tag in ["<html", "<head>", "<body>", "<main>", "</main>", "</html>"] {
+            assert_eq!(page.matches(tag).count(), 1, "{tag}");
+        }
+        let main = page.find("<main>").unwrap();
+        let exam_at = page.find("<section class=\"exam\">").unwrap();
+        let report_at = page.find("<h1>Coding accuracy and speed").unwrap();
+        assert!(main < exam_at && exam_at < report_at && report_at < page.find("</main>").unwrap());
+        assert!(page.contains("<title>Exam result — user &lt;img"));
+    }
+
+    #[test]
+    fn html_page_shows_markup_as_text() {
+        let (exam, info) = nasty_exam();
+        let page = result_page(&exam, &info, PageKind::Html).unwrap();
+        assert!(!page.contains("<img"), "{page}");
+        assert!(page.contains("typed <code>E1`1.9 &lt;img src=x onerror=alert(1)&gt;"));
+        assert!(
+            page.contains("<td>category &lt;img src=x"),
+            "key of the report"
+        );
+    }
+
+    #[test]
+    fn markdown_page_is_the_exam_section_a_rule_then_the_report() {
+        let (exam, info) = nasty_exam();
+        let page = result_page(&exam, &info, PageKind::Markdown).unwrap();
+        let rule = page
+            .find("\n\n---\n\n# Coding accuracy and speed\n")
+            .unwrap();
+        assert!(page.starts_with("# Exam result — user &lt;img src=x onerror=alert\\(1\\)&gt;"));
+        assert!(rule > page.find("## Misses").unwrap());
+    }
+
+    #[test]
+    fn markdown_page_shows_markup_as_text() {
+        let (exam, info) = nasty_exam();
+        let page = result_page(&exam, &info, PageKind::Markdown).unwrap();
+        let escaped = escape_md(NASTY);
+        assert_eq!(
+            escaped,
+            "&lt;img src=x onerror=alert\\(1\\)&gt; \\[x\\]\\(javascript:alert\\(1\\)\\) a\\|b \\`c\\` \\*d\\*"
+        );
+        for raw in ["<img", "[x](", "a|b", "`c`", "*d*"] {
+            assert!(!page.contains(raw), "{raw} in {page}");
+        }
+        assert!(page.contains(&format!("typed E1\\`1.9 {escaped}, answer E11.9.")));
+        assert!(page.contains(&format!("| category {escaped} second line | 1 |")));
+    }
 }

@@ -6,10 +6,12 @@ use std::io::Write;
 
 use anyhow::Result;
 
+use super::escape::escape_html;
+use super::markup::{MarkupTable, RowKey};
 use super::{Exporter, Group, Report, charts, fmt};
 use crate::metrics::Metrics;
 
-pub struct HtmlExporter;
+pub(crate) struct HtmlExporter;
 
 const STYLE: &str = "
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2933;margin:0;background:#f5f7fa}
@@ -33,114 +35,124 @@ th{background:#eef2f7}tr.overall td{font-weight:bold;border-top:2px solid #9aa5b
 
 impl Exporter for HtmlExporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> Result<()> {
-        let mut page = String::new();
-        let title = match report.users.as_slice() {
-            [one] => format!("Coding accuracy and speed: {one}"),
-            _ => "Coding accuracy and speed".to_string(),
-        };
-        write!(
-            page,
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>{}</h1>\n",
-            escape(&title),
-            escape(&title)
-        )?;
-        write_meta(&mut page, report)?;
-        write_cards(&mut page, &report.overall)?;
-        write_charts(&mut page, report)?;
-        write_groups(&mut page, report)?;
-        write_weakest(&mut page, report)?;
-        write_near_misses(&mut page, report)?;
-        write!(
-            page,
-            "<footer>Made with codedrill {} from the attempt logs listed above. Accuracy: correct \
-             answers / attempts. Score: mean score (partial answers score their matched share). \
-             Times: from the prompt shown to the answer submitted. Codes per hour: correct answers \
-             per hour of answering time; keystrokes per hour likewise. Near misses: real codes \
-             close to the answer.</footer>\n</main>\n</body>\n</html>\n",
-            env!("CARGO_PKG_VERSION")
-        )?;
+        let page = page(&report_title(report), &report_sections(report)?);
         out.write_all(page.as_bytes())?;
         Ok(())
     }
 }
 
-fn write_meta(page: &mut String, report: &Report) -> std::fmt::Result {
+/// A whole page: the head with `title` and the style sheet, then `sections` in order inside
+/// the one `<main>` container. Each section ends with a newline.
+pub(crate) fn page(title: &str, sections: &[String]) -> String {
+    let mut page = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+        escape_html(title)
+    );
+    for section in sections {
+        page.push_str(section);
+    }
+    page.push_str("</main>\n</body>\n</html>\n");
+    page
+}
+
+/// The report's title: whose accuracy and speed, when it is one person's.
+fn report_title(report: &Report) -> String {
+    match report.users.as_slice() {
+        [one] => format!("Coding accuracy and speed: {one}"),
+        _ => "Coding accuracy and speed".to_string(),
+    }
+}
+
+/// The report's sections in page order: heading, meta, cards, charts, groups, weakest items,
+/// near misses and footer (a section with nothing to show is left out).
+pub(crate) fn report_sections(report: &Report) -> Result<Vec<String>> {
+    let mut sections = vec![
+        format!("<h1>{}</h1>\n", escape_html(&report_title(report))),
+        meta(report),
+        cards(&report.overall),
+    ];
+    sections.extend(charts(report)?);
+    sections.push(groups(report));
+    sections.extend(weakest(report));
+    sections.extend(near_misses(report));
+    sections.push(footer());
+    Ok(sections)
+}
+
+/// Who, when, which filters and logs, the best day, and rows skipped.
+fn meta(report: &Report) -> String {
+    let mut text = String::new();
     let who = if report.users.is_empty() {
         "nobody (no attempts match)".to_string()
     } else {
         report.users.join(", ")
     };
-    writeln!(
-        page,
-        "<p class=\"meta\"><strong>Who:</strong> {}</p>",
-        escape(&who)
-    )?;
+    meta_line(&mut text, "Who:", &escape_html(&who));
     let period = match &report.period {
         Some(p) if p.from == p.to => p.from.clone(),
         Some(p) => format!("{} to {}", p.from, p.to),
         None => "no attempts".to_string(),
     };
     let days = report.progress.days.len();
-    writeln!(
-        page,
-        "<p class=\"meta\"><strong>Period:</strong> {} ({days} day{} of practice)</p>",
-        escape(&period),
-        if days == 1 { "" } else { "s" }
-    )?;
-    let mut filters = Vec::new();
-    let f = &report.filters;
-    if let Some(since) = &f.since {
-        filters.push(format!("since {since}"));
-    }
-    if let Some(until) = &f.until {
-        filters.push(format!("until {until}"));
-    }
-    if let Some(user) = &f.user {
-        filters.push(format!("user {user}"));
-    }
-    if let Some(deck) = &f.deck {
-        filters.push(format!("deck {deck}"));
-    }
+    let plural = if days == 1 { "" } else { "s" };
+    let period = format!("{} ({days} day{plural} of practice)", escape_html(&period));
+    meta_line(&mut text, "Period:", &period);
+    let filters = filter_words(report);
     if !filters.is_empty() {
-        writeln!(
-            page,
-            "<p class=\"meta\"><strong>Only:</strong> {}</p>",
-            escape(&filters.join(", "))
-        )?;
+        meta_line(&mut text, "Only:", &escape_html(&filters.join(", ")));
     }
     let logs: Vec<&str> = report
         .logs
         .iter()
         .map(|l| l.rsplit(['/', '\\']).next().unwrap_or(l))
         .collect();
-    writeln!(
-        page,
-        "<p class=\"meta\"><strong>Logs:</strong> {}</p>",
-        escape(&logs.join(", "))
-    )?;
+    meta_line(&mut text, "Logs:", &escape_html(&logs.join(", ")));
     if let Some(best) = &report.progress.best_day {
-        writeln!(
-            page,
-            "<p class=\"meta\"><strong>Best day:</strong> {}, {} of {} attempts, {} correct codes per hour.</p>",
-            best.day,
+        let line = format!(
+            "{}, {} of {} attempts, {} correct codes per hour.",
+            escape_html(&best.day),
             fmt::percent(best.accuracy),
             best.attempts,
             fmt::rate(best.codes_per_hour)
-        )?;
+        );
+        meta_line(&mut text, "Best day:", &line);
     }
     if report.skipped_rows > 0 {
-        writeln!(
-            page,
+        let _ = writeln!(
+            text,
             "<p class=\"meta\">{} malformed log rows were skipped.</p>",
             report.skipped_rows
-        )?;
+        );
     }
-    Ok(())
+    text
 }
 
-fn write_cards(page: &mut String, m: &Metrics) -> std::fmt::Result {
+/// One line of the meta block; `html` is already escaped.
+fn meta_line(text: &mut String, label: &str, html: &str) {
+    let _ = writeln!(
+        text,
+        "<p class=\"meta\"><strong>{label}</strong> {html}</p>"
+    );
+}
+
+/// The report's filters as words (`since 2026-11-01`), unescaped.
+fn filter_words(report: &Report) -> Vec<String> {
+    let f = &report.filters;
+    [
+        ("since", &f.since),
+        ("until", &f.until),
+        ("user", &f.user),
+        ("deck", &f.deck),
+    ]
+    .into_iter()
+    .filter_map(|(word, value)| value.as_ref().map(|v| format!("{word} {v}")))
+    .collect()
+}
+
+/// The overall figures as cards.
+fn cards(m: &Metrics) -> String {
     let cards = [
         (m.attempts.to_string(), "attempts"),
         (fmt::percent(m.accuracy), "accuracy"),
@@ -151,136 +163,182 @@ fn write_cards(page: &mut String, m: &Metrics) -> std::fmt::Result {
         (fmt::rate(m.kph), "keystrokes per hour"),
         (fmt::percent(m.near_miss), "near misses"),
     ];
-    page.push_str("<section class=\"cards\">\n");
+    let mut text = "<section class=\"cards\">\n".to_string();
     for (value, label) in cards {
-        writeln!(
-            page,
+        let _ = writeln!(
+            text,
             "<div class=\"card\"><b>{value}</b><span>{label}</span></div>"
-        )?;
-    }
-    page.push_str("</section>\n");
-    Ok(())
-}
-
-fn write_charts(page: &mut String, report: &Report) -> Result<()> {
-    if report.overall.attempts == 0 {
-        return Ok(());
-    }
-    page.push_str("<h2>Charts</h2>\n<section class=\"charts\">\n");
-    let days = &report.progress.days;
-    let mut shown: Vec<&Group> = report.groups.iter().collect();
-    let mut note = String::new();
-    if shown.len() > charts::MAX_BARS {
-        shown.sort_by(|a, b| {
-            b.metrics
-                .attempts
-                .cmp(&a.metrics.attempts)
-                .then(a.key.cmp(&b.key))
-        });
-        shown.truncate(charts::MAX_BARS);
-        shown.sort_by(|a, b| a.key.cmp(&b.key));
-        note = format!(
-            "<p class=\"note\">The {} groups with the most attempts.</p>",
-            charts::MAX_BARS
         );
     }
+    text.push_str("</section>\n");
+    text
+}
+
+/// The four charts, when there is anything to draw.
+fn charts(report: &Report) -> Result<Option<String>> {
+    if report.overall.attempts == 0 {
+        return Ok(None);
+    }
+    let mut text = "<h2>Charts</h2>\n<section class=\"charts\">\n".to_string();
+    let days = &report.progress.days;
+    let (shown, note) = charted_groups(&report.groups);
     for svg in [
         charts::accuracy_over_time(days)?,
         charts::speed_over_time(days)?,
         charts::accuracy_by_group(&shown)? + &note,
         charts::answer_times(&report.answer_times)?,
     ] {
-        writeln!(page, "<div class=\"chart\">{svg}</div>")?;
+        writeln!(text, "<div class=\"chart\">{svg}</div>")?;
     }
-    page.push_str("</section>\n");
-    Ok(())
+    text.push_str("</section>\n");
+    Ok(Some(text))
 }
 
-fn write_groups(page: &mut String, report: &Report) -> std::fmt::Result {
-    writeln!(page, "<h2>By {}</h2>", report.by.name())?;
-    writeln!(
-        page,
-        "<table>\n<tr><th>{}</th><th>attempts</th><th>correct</th><th>accuracy</th><th>score</th>\
-         <th>median</th><th>p90</th><th>codes/hour</th><th>keystrokes/hour</th><th>near misses</th></tr>",
-        report.by.name()
-    )?;
-    for group in &report.groups {
-        writeln!(page, "{}", row("", &escape(&group.key), &group.metrics))?;
+/// The groups the accuracy-by-group chart draws (those with the most attempts when there are
+/// too many for one chart, in key order) and the note that says so.
+fn charted_groups(groups: &[Group]) -> (Vec<&Group>, String) {
+    let mut shown: Vec<&Group> = groups.iter().collect();
+    if shown.len() <= charts::MAX_BARS {
+        return (shown, String::new());
     }
-    writeln!(
-        page,
-        "{}",
-        row(" class=\"overall\"", "overall", &report.overall)
-    )?;
-    page.push_str("</table>\n");
-    Ok(())
-}
-
-fn row(class: &str, key: &str, m: &Metrics) -> String {
-    let cells: String = fmt::cells(m)
-        .iter()
-        .map(|cell| format!("<td>{cell}</td>"))
-        .collect();
-    format!("<tr{class}><td>{key}</td>{cells}</tr>")
-}
-
-fn write_weakest(page: &mut String, report: &Report) -> std::fmt::Result {
-    if report.weakest_items.is_empty() {
-        return Ok(());
-    }
-    page.push_str(
-        "<h2>Weakest items</h2>\n<table>\n<tr><th>deck</th><th class=\"text\">item</th>\
-         <th class=\"text\">prompt</th><th class=\"text\">answer</th><th>attempts</th>\
-         <th>accuracy</th></tr>\n",
+    shown.sort_by(|a, b| {
+        b.metrics
+            .attempts
+            .cmp(&a.metrics.attempts)
+            .then(a.key.cmp(&b.key))
+    });
+    shown.truncate(charts::MAX_BARS);
+    shown.sort_by(|a, b| a.key.cmp(&b.key));
+    let note = format!(
+        "<p class=\"note\">The {} groups with the most attempts.</p>",
+        charts::MAX_BARS
     );
+    (shown, note)
+}
+
+/// The groups table under its heading.
+fn groups(report: &Report) -> String {
+    format!(
+        "<h2>By {}</h2>\n<table>\n{}</table>\n",
+        report.by.name(),
+        HtmlTable.table(report)
+    )
+}
+
+/// The groups table as HTML rows (the caller opens and closes the `<table>`).
+struct HtmlTable;
+
+impl MarkupTable for HtmlTable {
+    fn header(&self, key_name: &str) -> String {
+        format!(
+            "<tr><th>{key_name}</th><th>attempts</th><th>correct</th><th>accuracy</th>\
+             <th>score</th><th>median</th><th>p90</th><th>codes/hour</th>\
+             <th>keystrokes/hour</th><th>near misses</th></tr>\n"
+        )
+    }
+
+    fn row(&self, key: RowKey, cells: &[String; 9]) -> String {
+        let (class, key) = match key {
+            RowKey::Group(key) => ("", escape_html(key)),
+            RowKey::Overall => (" class=\"overall\"", "overall".to_string()),
+        };
+        let cells: String = cells
+            .iter()
+            .map(|cell| format!("<td>{cell}</td>"))
+            .collect();
+        format!("<tr{class}><td>{key}</td>{cells}</tr>\n")
+    }
+}
+
+fn weakest(report: &Report) -> Option<String> {
+    if report.weakest_items.is_empty() {
+        return None;
+    }
+    let mut text = "<h2>Weakest items</h2>\n<table>\n<tr><th>deck</th><th class=\"text\">item</th>\
+                    <th class=\"text\">prompt</th><th class=\"text\">answer</th><th>attempts</th>\
+                    <th>accuracy</th></tr>\n"
+        .to_string();
     for item in &report.weakest_items {
-        writeln!(
-            page,
+        let _ = writeln!(
+            text,
             "<tr><td>{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&item.deck),
-            escape(&item.item),
-            escape(&item.prompt),
-            escape(&item.expected),
+            escape_html(&item.deck),
+            escape_html(&item.item),
+            escape_html(&item.prompt),
+            escape_html(&item.expected),
             item.attempts,
             fmt::percent(item.accuracy)
-        )?;
+        );
     }
-    page.push_str("</table>\n");
-    Ok(())
+    text.push_str("</table>\n");
+    Some(text)
 }
 
-fn write_near_misses(page: &mut String, report: &Report) -> std::fmt::Result {
+fn near_misses(report: &Report) -> Option<String> {
     if report.near_miss_kinds.is_empty() {
-        return Ok(());
+        return None;
     }
-    page.push_str(
-        "<h2>Near misses</h2>\n<table>\n<tr><th>kind</th><th>count</th><th>share</th></tr>\n",
-    );
+    let mut text =
+        "<h2>Near misses</h2>\n<table>\n<tr><th>kind</th><th>count</th><th>share</th></tr>\n"
+            .to_string();
     for kind in &report.near_miss_kinds {
-        writeln!(
-            page,
+        let _ = writeln!(
+            text,
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&kind.kind),
+            escape_html(&kind.kind),
             kind.count,
             fmt::percent(kind.share)
-        )?;
+        );
     }
-    page.push_str("</table>\n");
-    Ok(())
+    text.push_str("</table>\n");
+    Some(text)
 }
 
-/// Text safe in HTML content and attribute values.
-fn escape(text: &str) -> String {
-    let mut safe = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => safe.push_str("&amp;"),
-            '<' => safe.push_str("&lt;"),
-            '>' => safe.push_str("&gt;"),
-            '"' => safe.push_str("&quot;"),
-            '\'' => safe.push_str("&#39;"),
-            c => safe.push(c),
-        }
+/// How the page was made and what its figures mean.
+fn footer() -> String {
+    format!(
+        "<footer>Made with codedrill {} from the attempt logs listed above. Accuracy: correct \
+         answers / attempts. Score: mean score (partial answers score their matched share). \
+         Times: from the prompt shown to the answer submitted. Codes per hour: correct answers \
+         per hour of answering time; keystrokes per hour likewise. Near misses: real codes \
+         close to the answer.</footer>\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{GroupBy, samples};
+
+    #[test]
+    fn group_keys_are_escaped_and_overall_has_its_class() {
+        let report = samples::report(GroupBy::Deck, &[("<b>&deck", 1)]);
+        let table = HtmlTable.table(&report);
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines[0].starts_with("<tr><th>deck</th><th>attempts</th>"));
+        assert!(lines[1].starts_with("<tr><td>&lt;b&gt;&amp;deck</td><td>1</td>"));
+        assert!(lines[2].starts_with("<tr class=\"overall\"><td>overall</td><td>1</td>"));
+        assert_eq!(lines.len(), 3);
     }
-    safe
+
+    #[test]
+    fn a_page_is_its_sections_in_one_main() {
+        let sections = ["<p>one</p>\n".to_string(), "<p>two</p>\n".to_string()];
+        let page = page("A <title>", &sections);
+        assert!(page.starts_with("<!DOCTYPE html>\n"));
+        assert!(page.contains("<title>A &lt;title&gt;</title>"));
+        assert!(page.ends_with("<main>\n<p>one</p>\n<p>two</p>\n</main>\n</body>\n</html>\n"));
+    }
+
+    #[test]
+    fn an_empty_report_has_no_charts_and_says_nobody() {
+        let report = samples::report(GroupBy::Deck, &[]);
+        let sections = report_sections(&report).unwrap();
+        let page = sections.concat();
+        assert!(!page.contains("<svg") && !page.contains("Charts"));
+        assert!(page.contains("<strong>Who:</strong> nobody (no attempts match)"));
+        assert!(page.starts_with("<h1>Coding accuracy and speed</h1>\n"));
+        assert!(page.ends_with("</footer>\n"));
+    }
 }

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::{Exporter, Report};
 
-pub struct JsonExporter;
+pub(crate) struct JsonExporter;
 
 impl Exporter for JsonExporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> Result<()> {

@@ -1,104 +1,169 @@
-//! GitHub-flavoured Markdown tables, to paste into a portfolio or a class page.
+//! GitHub-flavoured Markdown tables, to paste into a portfolio or a class page. A page is a
+//! list of sections, so the exam result page can put its own section before the report's.
 
+use std::fmt::Write as _;
 use std::io::Write;
 
 use anyhow::Result;
 
+use super::escape::escape_md;
+use super::markup::{MarkupTable, RowKey};
 use super::{Exporter, Report, fmt};
-use crate::metrics::Metrics;
 
-pub struct MarkdownExporter;
+pub(crate) struct MarkdownExporter;
 
 impl Exporter for MarkdownExporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> Result<()> {
-        writeln!(out, "# Coding accuracy and speed\n")?;
-        writeln!(out, "{}\n", cell(&report.subtitle()))?;
-        writeln!(
-            out,
-            "| {} | attempts | correct | accuracy | score | median | p90 | codes/hour | keystrokes/hour | near misses |",
-            report.by.name()
-        )?;
-        writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
-        for group in &report.groups {
-            writeln!(out, "{}", row(&cell(&group.key), &group.metrics))?;
-        }
-        writeln!(out, "{}", row("**overall**", &report.overall))?;
-        if !report.weakest_items.is_empty() {
-            writeln!(out, "\n## Weakest items\n")?;
-            writeln!(
-                out,
-                "| deck | item | prompt | answer | attempts | accuracy |"
-            )?;
-            writeln!(out, "|---|---|---|---|---:|---:|")?;
-            for item in &report.weakest_items {
-                writeln!(
-                    out,
-                    "| {} | {} | {} | {} | {} | {} |",
-                    cell(&item.deck),
-                    cell(&item.item),
-                    cell(&item.prompt),
-                    cell(&item.expected),
-                    item.attempts,
-                    fmt::percent(item.accuracy)
-                )?;
-            }
-        }
-        if !report.near_miss_kinds.is_empty() {
-            writeln!(out, "\n## Near misses\n")?;
-            writeln!(out, "| kind | count | share |")?;
-            writeln!(out, "|---|---:|---:|")?;
-            for kind in &report.near_miss_kinds {
-                writeln!(
-                    out,
-                    "| {} | {} | {} |",
-                    cell(&kind.kind),
-                    kind.count,
-                    fmt::percent(kind.share)
-                )?;
-            }
-        }
-        if !report.progress.days.is_empty() {
-            writeln!(out, "\n## Progress\n")?;
-            writeln!(
-                out,
-                "| day | attempts | accuracy | 7-day accuracy | median | codes/hour | 7-day codes/hour |"
-            )?;
-            writeln!(out, "|---|---:|---:|---:|---:|---:|---:|")?;
-            for day in &report.progress.days {
-                writeln!(
-                    out,
-                    "| {} | {} | {} | {} | {} | {} | {} |",
-                    day.day,
-                    day.attempts,
-                    fmt::percent(day.accuracy),
-                    fmt::percent(day.accuracy_7d),
-                    fmt::seconds(day.median_ms),
-                    fmt::rate(day.codes_per_hour),
-                    fmt::rate(day.codes_per_hour_7d)
-                )?;
-            }
-            if let Some(best) = &report.progress.best_day {
-                writeln!(
-                    out,
-                    "\nBest day: **{}**, {} of {} attempts, {} codes/hour.",
-                    best.day,
-                    fmt::percent(best.accuracy),
-                    best.attempts,
-                    fmt::rate(best.codes_per_hour)
-                )?;
-            }
-        }
+        out.write_all(report_sections(report).concat().as_bytes())?;
         Ok(())
     }
 }
 
-fn row(key: &str, m: &Metrics) -> String {
-    format!("| {key} | {} |", fmt::cells(m).join(" | "))
+/// The report's sections in page order: heading, groups, weakest items, near misses and
+/// progress (the last three only when there is something to show). Each ends with a newline;
+/// all but the first start with a blank line.
+pub(crate) fn report_sections(report: &Report) -> Vec<String> {
+    let mut sections = vec![heading(report), MarkdownTable.table(report)];
+    sections.extend(weakest(report));
+    sections.extend(near_misses(report));
+    sections.extend(progress(report));
+    sections
 }
 
-/// Text safe inside a table cell.
-fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+/// The title and the report's subtitle.
+fn heading(report: &Report) -> String {
+    format!(
+        "# Coding accuracy and speed\n\n{}\n\n",
+        escape_md(&report.subtitle())
+    )
+}
+
+/// The groups table in GitHub-flavoured Markdown.
+struct MarkdownTable;
+
+impl MarkupTable for MarkdownTable {
+    fn header(&self, key_name: &str) -> String {
+        format!(
+            "| {key_name} | attempts | correct | accuracy | score | median | p90 | codes/hour | keystrokes/hour | near misses |\n"
+        )
+    }
+
+    fn divider(&self) -> String {
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n".to_string()
+    }
+
+    fn row(&self, key: RowKey, cells: &[String; 9]) -> String {
+        let key = match key {
+            RowKey::Group(key) => escape_md(key),
+            RowKey::Overall => "**overall**".to_string(),
+        };
+        format!("| {key} | {} |\n", cells.join(" | "))
+    }
+}
+
+fn weakest(report: &Report) -> Option<String> {
+    if report.weakest_items.is_empty() {
+        return None;
+    }
+    let mut text =
+        "\n## Weakest items\n\n| deck | item | prompt | answer | attempts | accuracy |\n\
+                    |---|---|---|---|---:|---:|\n"
+            .to_string();
+    for item in &report.weakest_items {
+        let _ = writeln!(
+            text,
+            "| {} | {} | {} | {} | {} | {} |",
+            escape_md(&item.deck),
+            escape_md(&item.item),
+            escape_md(&item.prompt),
+            escape_md(&item.expected),
+            item.attempts,
+            fmt::percent(item.accuracy)
+        );
+    }
+    Some(text)
+}
+
+fn near_misses(report: &Report) -> Option<String> {
+    if report.near_miss_kinds.is_empty() {
+        return None;
+    }
+    let mut text = "\n## Near misses\n\n| kind | count | share |\n|---|---:|---:|\n".to_string();
+    for kind in &report.near_miss_kinds {
+        let _ = writeln!(
+            text,
+            "| {} | {} | {} |",
+            escape_md(&kind.kind),
+            kind.count,
+            fmt::percent(kind.share)
+        );
+    }
+    Some(text)
+}
+
+fn progress(report: &Report) -> Option<String> {
+    if report.progress.days.is_empty() {
+        return None;
+    }
+    let mut text = "\n## Progress\n\n\
+                    | day | attempts | accuracy | 7-day accuracy | median | codes/hour | 7-day codes/hour |\n\
+                    |---|---:|---:|---:|---:|---:|---:|\n"
+        .to_string();
+    for day in &report.progress.days {
+        let _ = writeln!(
+            text,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            escape_md(&day.day),
+            day.attempts,
+            fmt::percent(day.accuracy),
+            fmt::percent(day.accuracy_7d),
+            fmt::seconds(day.median_ms),
+            fmt::rate(day.codes_per_hour),
+            fmt::rate(day.codes_per_hour_7d)
+        );
+    }
+    if let Some(best) = &report.progress.best_day {
+        let _ = writeln!(
+            text,
+            "\nBest day: **{}**, {} of {} attempts, {} codes/hour.",
+            escape_md(&best.day),
+            fmt::percent(best.accuracy),
+            best.attempts,
+            fmt::rate(best.codes_per_hour)
+        );
+    }
+    Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{GroupBy, samples};
+
+    #[test]
+    fn group_keys_are_escaped_and_overall_is_bold() {
+        let report = samples::report(GroupBy::Deck, &[("a|b <i>", 1), ("plain", 2)]);
+        let table = MarkdownTable.table(&report);
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines[0].starts_with("| deck | attempts |"));
+        assert_eq!(
+            lines[1],
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        );
+        assert!(
+            lines[2].starts_with("| a\\|b &lt;i&gt; | 1 | 0 |"),
+            "{table}"
+        );
+        assert!(lines[3].starts_with("| plain | 2 |"));
+        assert!(lines[4].starts_with("| **overall** | 3 |"));
+        assert_eq!(lines.len(), 5);
+    }
+
+    #[test]
+    fn an_empty_report_has_its_heading_and_table_only() {
+        let report = samples::report(GroupBy::Deck, &[]);
+        let sections = report_sections(&report);
+        assert_eq!(sections.len(), 2);
+        assert!(sections[0].starts_with("# Coding accuracy and speed\n\nno users · no dates"));
+    }
 }

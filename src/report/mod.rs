@@ -1,19 +1,24 @@
 //! Reports over attempt logs: rows are read streaming ([`reader`]), folded into per-group
-//! [`Accumulator`](crate::metrics::Accumulator)s ([`aggregate`]), turned into a [`Report`], and
+//! [`Accumulator`](crate::metrics::Accumulator)s (`aggregate`), turned into a [`Report`], and
 //! written by one exporter per output format (one file each, like hyperfine's `src/export/`).
+//! The text formats share one walk over the groups table (`markup`) and one escaper per
+//! markup language (`escape`); the HTML and Markdown pages are lists of sections, so the exam
+//! result page (`exam`) puts its own section before the report's.
 //!
 //! Memory holds sums per group, day and item, a fixed histogram, and the answer times of each
 //! group and day (for exact medians): nothing else grows with the number of rows.
 
-pub mod aggregate;
+pub(crate) mod aggregate;
 mod charts;
 mod csv;
-pub mod exam;
+mod escape;
+pub(crate) mod exam;
 mod extras;
 mod html;
 mod json;
 mod markdown;
-pub mod progress;
+mod markup;
+pub(crate) mod progress;
 pub mod reader;
 mod table;
 
@@ -71,7 +76,7 @@ pub enum Format {
 
 impl Format {
     /// The format a file name asks for by its extension, if any.
-    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+    pub(crate) fn from_extension(path: &std::path::Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "csv" => Some(Format::Csv),
@@ -84,7 +89,7 @@ impl Format {
     }
 
     /// The exporter that writes this format.
-    pub fn exporter(self) -> Box<dyn Exporter> {
+    pub(crate) fn exporter(self) -> Box<dyn Exporter> {
         match self {
             Format::Table => Box::new(table::TableExporter),
             Format::Csv => Box::new(csv::CsvExporter),
@@ -96,7 +101,7 @@ impl Format {
 }
 
 /// Writes a report in one format.
-pub trait Exporter {
+pub(crate) trait Exporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> Result<()>;
 }
 
@@ -150,13 +155,13 @@ pub struct WeakItem {
 pub struct Progress {
     pub days: Vec<DayPoint>,
     /// The day with the highest accuracy among days with at least
-    /// [`BEST_DAY_MIN_ATTEMPTS`] attempts (all days when none has that many); ties go to
+    /// `BEST_DAY_MIN_ATTEMPTS` attempts (all days when none has that many); ties go to
     /// the faster day
     pub best_day: Option<BestDay>,
 }
 
 /// Days with fewer attempts do not compete for the best day (unless no day has this many).
-pub const BEST_DAY_MIN_ATTEMPTS: u64 = 5;
+pub(crate) const BEST_DAY_MIN_ATTEMPTS: u64 = 5;
 
 /// One day of practice.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -206,7 +211,7 @@ pub struct FilterSummary {
 
 impl Report {
     /// A one-line description of who, when and how: used as a heading by every format.
-    pub fn subtitle(&self) -> String {
+    pub(crate) fn subtitle(&self) -> String {
         let mut parts = Vec::new();
         parts.push(match self.users.as_slice() {
             [] => "no users".to_string(),
@@ -252,7 +257,7 @@ pub(crate) mod fmt {
     use crate::metrics::Metrics;
 
     /// A group's metrics as the text cells of a table row, in the SPEC's order.
-    pub fn cells(m: &Metrics) -> [String; 9] {
+    pub(crate) fn cells(m: &Metrics) -> [String; 9] {
         [
             m.attempts.to_string(),
             m.correct.to_string(),
@@ -266,19 +271,55 @@ pub(crate) mod fmt {
         ]
     }
 
-    pub fn percent(share: f64) -> String {
+    pub(crate) fn percent(share: f64) -> String {
         format!("{:.1}%", share * 100.0)
     }
 
-    pub fn seconds(ms: f64) -> String {
+    pub(crate) fn seconds(ms: f64) -> String {
         format!("{:.1}s", ms / 1000.0)
     }
 
-    pub fn rate(per_hour: f64) -> String {
+    pub(crate) fn rate(per_hour: f64) -> String {
         format!("{per_hour:.0}")
     }
 
-    pub fn score(score: f64) -> String {
+    pub(crate) fn score(score: f64) -> String {
         format!("{score:.2}")
+    }
+}
+
+/// Reports made by hand for the formats' unit tests.
+#[cfg(test)]
+pub(crate) mod samples {
+    use super::{Aggregator, Filters, Group, GroupBy, Report};
+    use crate::metrics::Metrics;
+
+    /// Metrics of `attempts` attempts, all wrong and instant.
+    pub(crate) fn metrics(attempts: u64) -> Metrics {
+        Metrics {
+            attempts,
+            correct: 0,
+            accuracy: 0.0,
+            score: 0.0,
+            median_ms: 0.0,
+            p90_ms: 0.0,
+            codes_per_hour: 0.0,
+            kph: 0.0,
+            near_miss: 0.0,
+        }
+    }
+
+    /// A report by `by` with these (key, attempts) groups and their sum as the overall row.
+    pub(crate) fn report(by: GroupBy, groups: &[(&str, u64)]) -> Report {
+        let mut report = Aggregator::new(by, &Filters::default()).finish(vec![]);
+        report.groups = groups
+            .iter()
+            .map(|&(key, attempts)| Group {
+                key: key.to_string(),
+                metrics: metrics(attempts),
+            })
+            .collect();
+        report.overall = metrics(groups.iter().map(|(_, n)| n).sum());
+        report
     }
 }

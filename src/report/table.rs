@@ -4,8 +4,8 @@ use std::io::Write;
 
 use anyhow::Result;
 
+use super::markup::{MarkupTable, RowKey};
 use super::{Exporter, Report, fmt};
-use crate::metrics::Metrics;
 
 /// The whole line, key included, stays within this.
 const WIDTH: usize = 80;
@@ -22,39 +22,13 @@ const COLUMNS: [(&str, usize); 9] = [
     ("near", 6),
 ];
 
-pub struct TableExporter;
+pub(crate) struct TableExporter;
 
 impl Exporter for TableExporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "{}", shorten(&report.subtitle(), WIDTH))?;
         writeln!(out)?;
-        let metrics_width: usize = COLUMNS.iter().map(|(_, w)| w + 1).sum();
-        let longest = report.groups.iter().map(|g| g.key.chars().count()).max();
-        let key_width = longest
-            .unwrap_or(0)
-            .max(report.by.name().len())
-            .max("overall".len())
-            .min(WIDTH - metrics_width);
-        let mut header = format!("{:<key_width$}", report.by.name());
-        for (name, width) in COLUMNS {
-            header.push_str(&format!(" {name:>width$}"));
-        }
-        writeln!(out, "{header}")?;
-        for group in &report.groups {
-            // A key too long for its column gets a line of its own, whole.
-            let key = if group.key.chars().count() > key_width {
-                writeln!(out, "{}", shorten(&group.key, WIDTH))?;
-                ""
-            } else {
-                &group.key
-            };
-            writeln!(out, "{}", row(key, &group.metrics, key_width))?;
-        }
-        if report.groups.is_empty() {
-            writeln!(out, "(no attempts match)")?;
-        }
-        writeln!(out, "{}", "-".repeat(key_width + metrics_width))?;
-        writeln!(out, "{}", row("overall", &report.overall, key_width))?;
+        out.write_all(TextTable::fitting(report).table(report).as_bytes())?;
         writeln!(
             out,
             "\nacc: accuracy; median, p90: seconds per answer; codes/h: correct codes per hour;\nkph: keystrokes per hour; near: share of near misses"
@@ -63,13 +37,70 @@ impl Exporter for TableExporter {
     }
 }
 
-fn row(key: &str, m: &Metrics, key_width: usize) -> String {
-    let cells = fmt::cells(m);
-    let mut line = format!("{key:<key_width$}");
-    for (cell, (_, width)) in cells.iter().zip(COLUMNS) {
-        line.push_str(&format!(" {cell:>width$}"));
+/// The groups table as aligned columns, the key column as wide as the longest key allows.
+struct TextTable {
+    key_width: usize,
+    /// Whether the report has no groups (the table then says so)
+    no_groups: bool,
+}
+
+impl TextTable {
+    /// The columns sized for `report`'s keys.
+    fn fitting(report: &Report) -> TextTable {
+        let longest = report.groups.iter().map(|g| g.key.chars().count()).max();
+        let key_width = longest
+            .unwrap_or(0)
+            .max(report.by.name().len())
+            .max("overall".len())
+            .min(WIDTH - metrics_width());
+        TextTable {
+            key_width,
+            no_groups: report.groups.is_empty(),
+        }
     }
-    line
+
+    /// The key and the cells at their column widths.
+    fn line(&self, key: &str, cells: &[&str]) -> String {
+        let key_width = self.key_width;
+        let mut line = format!("{key:<key_width$}");
+        for (cell, (_, width)) in cells.iter().zip(COLUMNS) {
+            line.push_str(&format!(" {cell:>width$}"));
+        }
+        line.push('\n');
+        line
+    }
+}
+
+impl MarkupTable for TextTable {
+    fn header(&self, key_name: &str) -> String {
+        self.line(key_name, &COLUMNS.map(|(name, _)| name))
+    }
+
+    fn separator(&self) -> String {
+        let rule = format!("{}\n", "-".repeat(self.key_width + metrics_width()));
+        if self.no_groups {
+            format!("(no attempts match)\n{rule}")
+        } else {
+            rule
+        }
+    }
+
+    fn row(&self, key: RowKey, cells: &[String; 9]) -> String {
+        let cells = cells.each_ref().map(String::as_str);
+        match key {
+            // A key too long for its column gets a line of its own, whole.
+            RowKey::Group(key) if key.chars().count() > self.key_width => {
+                format!("{}\n{}", shorten(key, WIDTH), self.line("", &cells))
+            }
+            RowKey::Group(key) => self.line(key, &cells),
+            RowKey::Overall => self.line("overall", &cells),
+        }
+    }
+}
+
+/// The width of the metric columns, each with the space before it.
+fn metrics_width() -> usize {
+    COLUMNS.iter().map(|(_, w)| w + 1).sum()
 }
 
 fn write_extras(report: &Report, out: &mut dyn Write) -> Result<()> {
@@ -165,6 +196,39 @@ pub(crate) fn shorten(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::{GroupBy, samples};
+
+    #[test]
+    fn table_without_groups_says_so_above_the_rule() {
+        let report = samples::report(GroupBy::Deck, &[]);
+        let table = TextTable::fitting(&report).table(&report);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 4, "{table}");
+        assert!(lines[0].starts_with("deck    attempts"));
+        assert_eq!(lines[1], "(no attempts match)");
+        assert_eq!(lines[2], "-".repeat("overall".len() + metrics_width()));
+        assert!(lines[3].starts_with("overall        0"));
+    }
+
+    #[test]
+    fn keys_too_long_for_their_column_get_a_line_of_their_own() {
+        let long = "icd10cm-common/a-rather-long-item-id";
+        let report = samples::report(GroupBy::Item, &[(long, 2), ("short", 3)]);
+        let table = TextTable::fitting(&report).table(&report);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines[1], long);
+        // The key column is as wide as the line allows, and left blank under the long key.
+        let key_width = WIDTH - metrics_width();
+        assert!(
+            lines[2].starts_with(&format!("{:key_width$}        2", "")),
+            "{table}"
+        );
+        assert!(
+            lines[3].starts_with(&format!("{:key_width$}        3", "short")),
+            "{table}"
+        );
+        assert!(table.lines().all(|l| l.chars().count() <= WIDTH), "{table}");
+    }
 
     #[test]
     fn shortens_in_the_middle() {

@@ -212,6 +212,26 @@ fn html_escapes_keys() {
     assert!(out.contains("&lt;b&gt;&amp;deck") && !out.contains("<b>&deck"));
 }
 
+#[test]
+fn markdown_escapes_keys_and_prompts() {
+    let scratch = Scratch::new();
+    let mut rows = [Row::new("incorrect", 2000), Row::new("incorrect", 3000)];
+    for row in &mut rows {
+        row.deck = "<img src=x onerror=alert(1)>|`x`";
+        row.item = "[x](javascript:alert(1))";
+    }
+    write_log(&scratch.log(), &rows);
+    let out = report(&[scratch.log().to_str().unwrap(), "--format", "markdown"]);
+    let deck = r"&lt;img src=x onerror=alert\(1\)&gt;\|\`x\`";
+    assert!(out.contains(&format!("\n| {deck} | 2 | 0 |")), "{out}");
+    assert!(out.contains(&format!(
+        "\n| {deck} | \\[x\\]\\(javascript:alert\\(1\\)\\) | Type 2 diabetes, no complications |"
+    )));
+    for raw in ["<img", "|`x`", "[x](", "alert(1)"] {
+        assert!(!out.contains(raw), "{raw} in {out}");
+    }
+}
+
 // ---- metrics --------------------------------------------------------------------------------
 
 #[test]
