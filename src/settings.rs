@@ -3,8 +3,11 @@
 //! structs.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use anyhow::{Result, anyhow};
+
+use crate::codes::CodeSets;
 
 /// When to use colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -15,7 +18,6 @@ pub enum ColorChoice {
 }
 
 /// The global options, resolved.
-#[derive(Debug, Clone)]
 pub struct Settings {
     /// The attempt log, or why no place for it could be found
     log: std::result::Result<PathBuf, String>,
@@ -27,7 +29,9 @@ pub struct Settings {
     /// Whether `NO_COLOR` is set (to anything but an empty value)
     no_color: bool,
     /// A CMS order file to load in place of an embedded code set
-    pub codeset: Option<PathBuf>,
+    codeset: Option<PathBuf>,
+    /// The code sets, loaded the first time a command asks for them
+    code_sets: OnceLock<CodeSets>,
 }
 
 /// What the command line gave for the global options.
@@ -74,6 +78,7 @@ impl Settings {
             color: given.color.unwrap_or(ColorChoice::Auto),
             no_color: set("NO_COLOR").is_some(),
             codeset: given.codeset,
+            code_sets: OnceLock::new(),
         }
     }
 
@@ -81,6 +86,16 @@ impl Settings {
     /// `<XDG data dir>/codedrill/attempts.csv`.
     pub fn log_path(&self) -> Result<&Path> {
         self.log.as_deref().map_err(|message| anyhow!("{message}"))
+    }
+
+    /// The code sets: the embedded ones, with `--codeset FILE` in place of the embedded set of
+    /// its system; loaded once, when first asked for.
+    pub fn code_sets(&self) -> Result<&CodeSets> {
+        if let Some(sets) = self.code_sets.get() {
+            return Ok(sets);
+        }
+        let sets = CodeSets::load(self.codeset.as_deref())?;
+        Ok(self.code_sets.get_or_init(|| sets))
     }
 
     /// Whether output may be coloured, given whether it goes to a terminal.

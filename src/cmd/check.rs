@@ -5,7 +5,6 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::codes::CodeSets;
 use crate::deck;
 use crate::settings::Settings;
 
@@ -20,11 +19,11 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
-    let codes = CodeSets::load(settings.codeset.as_deref())?;
+    let codes = settings.code_sets()?;
     let mut out = std::io::stdout().lock();
     let mut problems = 0;
     for spec in &args.decks {
-        match deck::load_deck(spec, Some(&codes)) {
+        match deck::load_deck(spec, Some(codes)) {
             Ok(deck) => writeln!(out, "{}: ok ({} items)", deck.source, deck.items.len())?,
             Err(err) => {
                 problems += err.problems.len();

@@ -5,7 +5,6 @@ use std::io::{self, Write};
 use anyhow::Result;
 use clap::ValueEnum;
 
-use crate::codes::CodeSets;
 use crate::drill::generate::{self, GenerateSpec};
 use crate::drill::review::Pile;
 use crate::drill::runner::Plan;
@@ -60,7 +59,7 @@ pub enum DrillMode {
 }
 
 pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
-    let codes = CodeSets::load(settings.codeset.as_deref())?;
+    let codes = settings.code_sets()?;
     let count = args.count.unwrap_or(20);
     let mode = match (args.mode, args.review) {
         (DrillMode::Transcribe, _) => Mode::Transcribe,
@@ -72,16 +71,16 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     let items = match &args.generate {
         Some(spec) => {
             let seed = args.session.seed.unwrap_or_else(Rng::clock_seed);
-            generate::generate(&codes, spec, count, seed)?
+            generate::generate(codes, spec, count, seed)?
         }
         None if args.review => {
-            let all = load_items(&args.decks, &codes)?;
+            let all = load_items(&args.decks, codes)?;
             let history = Pile::from_log(settings.log_path()?, &info.user)?;
             let items = history.arrange(arrange(all.clone(), &args.session, None), count);
             pile = Some((history, all));
             items
         }
-        None => arrange(load_items(&args.decks, &codes)?, &args.session, Some(count)),
+        None => arrange(load_items(&args.decks, codes)?, &args.session, Some(count)),
     };
     let plan = Plan {
         items,
@@ -90,7 +89,7 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         duration: None,
         feedback: true,
     };
-    let outcome = run_plan(&plan, settings, &codes, args.strict)?;
+    let outcome = run_plan(&plan, settings, codes, args.strict)?;
     print_summary(&outcome.summary, mode, &outcome.palette)?;
     if let Some((mut history, all)) = pile {
         for result in &outcome.results {

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::codes::CodeSets;
 use crate::drill::exam::{ExamResult, render_text};
 use crate::drill::runner::Plan;
 use crate::drill::session::Mode;
@@ -58,8 +57,8 @@ fn parse_percent(text: &str) -> Result<f64, String> {
 
 pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     let page = args.output.as_deref().map(page_kind).transpose()?;
-    let codes = CodeSets::load(settings.codeset.as_deref())?;
-    let items = drill::load_items(&args.decks, &codes)?;
+    let codes = settings.code_sets()?;
+    let items = drill::load_items(&args.decks, codes)?;
     let items = drill::arrange(items, &args.session, args.count);
     let plan = Plan {
         items,
@@ -68,7 +67,7 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         duration: args.duration,
         feedback: false,
     };
-    let finished = drill::run_plan(&plan, settings, &codes, args.strict)?;
+    let finished = drill::run_plan(&plan, settings, codes, args.strict)?;
     let exam = ExamResult::new(finished.results, plan.items.len(), args.pass, args.duration);
     let mut out = io::stdout();
     write!(out, "{}", render_text(&exam, &finished.palette))?;

@@ -74,7 +74,7 @@ pub struct Suggestion {
 }
 
 pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
-    let sets = CodeSets::load(settings.codeset.as_deref())?;
+    let sets = settings.code_sets()?;
     let found: Vec<Found> = if let Some(query) = &args.search {
         let hits = nearby::search(&[&sets.icd10cm, &sets.icd10pcs], query, args.limit);
         if hits.is_empty() {
@@ -93,10 +93,7 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
             .map(|e| from_entry_in(system, &e.code.clone(), e))
             .collect()
     } else {
-        args.codes
-            .iter()
-            .map(|input| lookup(&sets, input))
-            .collect()
+        args.codes.iter().map(|input| lookup(sets, input)).collect()
     };
     let mut out = io::stdout().lock();
     match args.format {
