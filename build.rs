@@ -30,6 +30,27 @@ fn main() {
     fs::write(out.join("embedded.rs"), generated).expect("write embedded.rs");
 }
 
+/// A code-set file's text. A missing or empty one fails the build: a binary without its code
+/// sets would call every code invalid.
+fn read_data(relative: &str, path: &Path) -> String {
+    match fs::read_to_string(path) {
+        Ok(text) if !text.trim().is_empty() => text,
+        Ok(_) => fail(&format!("{relative} is empty")),
+        Err(err) => fail(&format!("cannot read {relative}: {err}")),
+    }
+}
+
+/// Stops the build with a message that says how to make the code sets again.
+fn fail(problem: &str) -> ! {
+    eprintln!(
+        "error: {problem}\n\
+         The embedded code sets are built from the official CDC and CMS releases by\n\
+         `bash codesets/rebuild.sh` (needs python3 and pip; see codesets/README.md), or\n\
+         restored with `git checkout -- codesets/`."
+    );
+    std::process::exit(1);
+}
+
 fn manifest_path(relative: &str) -> PathBuf {
     Path::new(&env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
         .join(relative)
@@ -64,10 +85,7 @@ fn embed_decks(generated: &mut String) {
 fn embed_codeset(generated: &mut String, out: &Path, name: &str, relative: &str, key_len: usize) {
     let path = manifest_path(relative);
     println!("cargo:rerun-if-changed={}", path.display());
-    let text = fs::read_to_string(&path).unwrap_or_else(|err| {
-        println!("cargo:warning=code set {relative} missing ({err}); embedding an empty set");
-        String::new()
-    });
+    let text = read_data(relative, &path);
     let mut chunks: BTreeMap<String, String> = BTreeMap::new();
     for line in text.lines().filter(|line| !line.is_empty()) {
         let key: String = line.chars().take(key_len).collect();
@@ -96,6 +114,6 @@ fn embed_codeset(generated: &mut String, out: &Path, name: &str, relative: &str,
 fn embed_text(generated: &mut String, name: &str, relative: &str) {
     let path = manifest_path(relative);
     println!("cargo:rerun-if-changed={}", path.display());
-    let text = fs::read_to_string(&path).unwrap_or_default();
+    let text = read_data(relative, &path);
     writeln!(generated, "pub static {name}: &str = {text:?};").unwrap();
 }

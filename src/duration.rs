@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-/// Parses a span; a bare number is seconds.
+/// The shortest span accepted: an item or an exam shorter than a second cannot be answered.
+const SHORTEST: f64 = 1.0;
+
+/// Parses a span of at least a second; a bare number is seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let bad = || format!("`{text}` is not a time span (examples: 90, 90s, 30m, 1h30m)");
@@ -10,7 +13,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         return Err(bad());
     }
     if let Ok(seconds) = text.parse::<f64>() {
-        return positive(seconds).ok_or_else(bad);
+        let span = positive(seconds).ok_or_else(bad)?;
+        return long_enough(text, span);
     }
     let mut total = 0.0;
     let mut number = String::new();
@@ -32,12 +36,34 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     if !number.is_empty() {
         return Err(bad());
     }
-    positive(total).ok_or_else(bad)
+    let span = positive(total).ok_or_else(bad)?;
+    long_enough(text, span)
 }
 
 fn positive(seconds: f64) -> Option<Duration> {
     (seconds.is_finite() && seconds > 0.0 && seconds < 1e9)
         .then(|| Duration::from_secs_f64(seconds))
+}
+
+/// A span of at least [`SHORTEST`].
+fn long_enough(text: &str, span: Duration) -> Result<Duration, String> {
+    if span.as_secs_f64() < SHORTEST {
+        return Err(format!(
+            "`{text}` is shorter than the shortest time span, 1s"
+        ));
+    }
+    Ok(span)
+}
+
+/// Parses a count of items: a whole number from 1.
+pub fn parse_count(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("0 items: the smallest count is 1".to_string()),
+        Ok(count) => Ok(count),
+        Err(_) => Err(format!(
+            "`{text}` is not a count of items (a whole number from 1)"
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -50,6 +76,10 @@ mod tests {
             ("90", Some(90.0)),
             ("90s", Some(90.0)),
             ("2.5", Some(2.5)),
+            ("1", Some(1.0)),
+            ("0.5", None),
+            ("1e-10", None),
+            ("0.9s", None),
             ("30m", Some(1800.0)),
             ("1h30m", Some(5400.0)),
             ("1m30s", Some(90.0)),
@@ -67,5 +97,24 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn too_short_spans_name_the_shortest() {
+        assert_eq!(
+            parse_duration("1e-10").unwrap_err(),
+            "`1e-10` is shorter than the shortest time span, 1s"
+        );
+    }
+
+    #[test]
+    fn counts_start_at_one() {
+        assert_eq!(parse_count("3"), Ok(3));
+        assert_eq!(
+            parse_count("0").unwrap_err(),
+            "0 items: the smallest count is 1"
+        );
+        assert!(parse_count("-1").is_err());
+        assert!(parse_count("x").is_err());
     }
 }

@@ -14,6 +14,7 @@ pub(crate) mod embedded;
 pub(crate) mod exit;
 pub mod log;
 pub mod metrics;
+pub(crate) mod output;
 pub mod record;
 pub mod report;
 pub mod score;

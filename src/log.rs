@@ -26,10 +26,11 @@ pub struct LogWriter {
 }
 
 impl LogWriter {
-    /// Opens (creating it and its folders if needed) a log, refusing a foreign file.
+    /// Opens (creating it and its folders if needed) a log, refusing a foreign file and
+    /// anything that is not a regular file (a folder, a FIFO, a device such as `/dev/null`).
     pub fn open(path: &Path) -> Result<LogWriter> {
-        if path.is_dir() {
-            bail!("log {} is a folder, not a file", path.display());
+        if let Ok(meta) = fs::metadata(path) {
+            refuse_irregular(path, &meta)?;
         }
         create_parent(path)?;
         let file = OpenOptions::new()
@@ -38,6 +39,11 @@ impl LogWriter {
             .create(true)
             .open(path)
             .with_context(|| format!("cannot open log {}", path.display()))?;
+        // Checked again on what was opened: something else may have taken the name since.
+        let meta = file
+            .metadata()
+            .with_context(|| format!("cannot open log {}", path.display()))?;
+        refuse_irregular(path, &meta)?;
         let mut writer = LogWriter {
             file,
             path: path.to_path_buf(),
@@ -46,7 +52,9 @@ impl LogWriter {
         Ok(writer)
     }
 
-    /// Appends one row (and the header into an empty file), flushed before returning.
+    /// Appends one row (and the header into an empty file), flushed before returning. When
+    /// the write fails (a full disk, say), the file is cut back to where it ended, so no
+    /// part of the row stays behind.
     pub fn append(&mut self, attempt: &Attempt) -> Result<()> {
         let row = attempt.to_csv_line();
         self.locked(|file, path| {
@@ -57,11 +65,19 @@ impl LogWriter {
                 bytes.push('\n');
             } else {
                 check_header(file, path)?;
-                bytes.push_str(&close_cut_row(file, len)?);
+                bytes.push_str(close_cut_row(file, len)?);
             }
             bytes.push_str(&row);
-            file.write_all(bytes.as_bytes())?;
-            file.flush()?;
+            if let Err(err) = file.write_all(bytes.as_bytes()).and_then(|()| file.flush()) {
+                return match file.set_len(len) {
+                    Ok(()) => {
+                        Err(anyhow!(err).context("the row was not saved; the log is as it was"))
+                    }
+                    Err(undo) => Err(anyhow!(err).context(format!(
+                        "the row was not saved, and cutting it off failed too ({undo})"
+                    ))),
+                };
+            }
             Ok(())
         })
         .with_context(|| format!("cannot write to log {}", self.path.display()))
@@ -84,6 +100,23 @@ impl LogWriter {
     }
 }
 
+/// Refuses a log path that names something other than a regular file: rows written to a
+/// device or a FIFO vanish or block.
+fn refuse_irregular(path: &Path, meta: &fs::Metadata) -> Result<()> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    let kind = if meta.is_dir() {
+        "a folder"
+    } else {
+        "a device, FIFO or socket"
+    };
+    bail!(
+        "log {} is {kind}, not a regular file; name a file for the log",
+        path.display()
+    )
+}
+
 /// Creates the folders a log goes in, naming a file that stands where a folder must be.
 fn create_parent(path: &Path) -> Result<()> {
     let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
@@ -101,21 +134,35 @@ fn create_parent(path: &Path) -> Result<()> {
 }
 
 /// What must precede a new row so that it starts on its own line: nothing after a complete
-/// row; a line break after a cut one (and a closing quote if it was cut inside quotes).
-fn close_cut_row(file: &mut File, len: u64) -> Result<String> {
-    let tail_len = len.min(64 * 1024);
-    file.seek(SeekFrom::Start(len - tail_len))?;
-    let mut tail = Vec::with_capacity(tail_len as usize);
-    Read::by_ref(file).take(tail_len).read_to_end(&mut tail)?;
-    if tail.last() == Some(&b'\n') {
-        return Ok(String::new());
+/// row; a line break after a cut one, and a closing quote first if it was cut inside quotes.
+/// Rows never hold a line break, so the cut row is everything after the last one: it is read
+/// back in blocks, whatever its length, to count its quotes.
+fn close_cut_row(file: &mut File, len: u64) -> Result<&'static str> {
+    const BLOCK: u64 = 64 * 1024;
+    let mut block = Vec::with_capacity(BLOCK as usize);
+    let mut end = len;
+    let mut quotes = 0usize;
+    while end > 0 {
+        let start = end.saturating_sub(BLOCK);
+        file.seek(SeekFrom::Start(start))?;
+        block.clear();
+        Read::by_ref(file)
+            .take(end - start)
+            .read_to_end(&mut block)?;
+        if end == len && block.last() == Some(&b'\n') {
+            return Ok("");
+        }
+        let cut = match block.iter().rposition(|&b| b == b'\n') {
+            Some(at) => &block[at + 1..],
+            None => &block[..],
+        };
+        quotes += cut.iter().filter(|&&b| b == b'"').count();
+        if cut.len() < block.len() {
+            break;
+        }
+        end = start;
     }
-    let cut = match tail.iter().rposition(|&b| b == b'\n') {
-        Some(at) => &tail[at + 1..],
-        None => &tail[..],
-    };
-    let quotes = cut.iter().filter(|&&b| b == b'"').count();
-    Ok(if quotes % 2 == 1 { "\"\n" } else { "\n" }.to_string())
+    Ok(if quotes % 2 == 1 { "\"\n" } else { "\n" })
 }
 
 /// Refuses a file that is not empty and does not start with the log header.
@@ -142,6 +189,12 @@ impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}: {}", self.path, self.line, self.message)
     }
+}
+
+/// Whether the first bytes of a file are the log header.
+pub fn starts_like_a_log(start: &[u8]) -> bool {
+    let first = start.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    check_first_line(first, start, Path::new("")).is_ok()
 }
 
 /// Refuses a first line that is not the log header (`name` names the file in the message);

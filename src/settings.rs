@@ -108,12 +108,15 @@ impl Settings {
     }
 }
 
-/// `<XDG data dir>/codedrill/attempts.csv`: `$XDG_DATA_HOME`, else `$HOME/.local/share`.
+/// `<XDG data dir>/codedrill/attempts.csv`: `$XDG_DATA_HOME`, else `$HOME/.local/share`. A
+/// relative `$XDG_DATA_HOME` is ignored, as the XDG Base Directory spec says: it would put the
+/// log under whatever folder codedrill was started in.
 fn default_log_path(
     set: &impl Fn(&str) -> Option<std::ffi::OsString>,
 ) -> std::result::Result<PathBuf, String> {
     let data = set("XDG_DATA_HOME")
         .map(PathBuf::from)
+        .filter(|path| path.is_absolute())
         .or_else(|| set("HOME").map(|home| PathBuf::from(home).join(".local/share")))
         .ok_or("cannot find a place for the log: set --log, $CODEDRILL_LOG or $HOME")?;
     Ok(data.join("codedrill").join("attempts.csv"))
@@ -161,6 +164,12 @@ mod tests {
         assert_eq!(
             resolve(Given::default(), &env[2..]).log_path().unwrap(),
             Path::new("/home/ana/.local/share/codedrill/attempts.csv")
+        );
+        let relative = [("XDG_DATA_HOME", "data"), ("HOME", "/home/ana")];
+        assert_eq!(
+            resolve(Given::default(), &relative).log_path().unwrap(),
+            Path::new("/home/ana/.local/share/codedrill/attempts.csv"),
+            "a relative XDG_DATA_HOME is ignored"
         );
         let nowhere = resolve(Given::default(), &[("CODEDRILL_LOG", "")]);
         assert!(

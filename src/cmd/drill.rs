@@ -32,7 +32,7 @@ pub struct Args {
     #[arg(value_name = "DECK")]
     pub decks: Vec<String>,
     /// Number of items [default: 20]
-    #[arg(short = 'n', long, value_name = "N")]
+    #[arg(short = 'n', long, value_name = "N", value_parser = crate::duration::parse_count)]
     pub count: Option<usize>,
     #[command(flatten)]
     pub session: SessionArgs,
@@ -98,5 +98,9 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         let left = history.count_in(&all);
         writeln!(io::stdout(), "  {:<22} {left}", "still in review pile")?;
     }
-    Ok(ExitStatus::Success)
+    // The summary of what was saved is shown first, then what ended the session.
+    match outcome.failure {
+        Some(failure) => Err(failure),
+        None => Ok(ExitStatus::Success),
+    }
 }

@@ -12,6 +12,7 @@ use crate::drill::runner::Plan;
 use crate::drill::session::Mode;
 use crate::drill::{self, SessionArgs};
 use crate::exit::ExitStatus;
+use crate::output;
 use crate::report::exam::{PageKind, result_page};
 use crate::settings::Settings;
 
@@ -28,7 +29,7 @@ pub struct Args {
     #[arg(value_name = "DECK")]
     pub decks: Vec<String>,
     /// Number of items [default: every item of the decks]
-    #[arg(short = 'n', long, value_name = "N")]
+    #[arg(short = 'n', long, value_name = "N", value_parser = crate::duration::parse_count)]
     pub count: Option<usize>,
     /// Total time, e.g. 30m, 90s, 1h; items not reached are not logged
     #[arg(long, value_name = "DUR", value_parser = crate::duration::parse_duration)]
@@ -56,7 +57,15 @@ fn parse_percent(text: &str) -> Result<f64, String> {
 }
 
 pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
-    let page = args.output.as_deref().map(page_kind).transpose()?;
+    // The result page's file is made before the first item: a path that cannot be written
+    // must not cost a whole exam.
+    let page = match &args.output {
+        Some(path) => Some((
+            page_kind(path)?,
+            output::create(path, &[settings.log_path()?])?,
+        )),
+        None => None,
+    };
     let codes = settings.code_sets()?;
     let items = drill::load_items(&args.decks, codes)?;
     let items = drill::arrange(items, &args.session, args.count);
@@ -72,9 +81,13 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     let mut out = io::stdout();
     write!(out, "{}", render_text(&exam, &finished.palette))?;
     out.flush()?;
-    if let (Some(path), Some(kind)) = (&args.output, page) {
+    if let Some(failure) = finished.failure {
+        return Err(failure);
+    }
+    if let (Some(path), Some((kind, mut file))) = (&args.output, page) {
         let page = result_page(&exam, &plan.info, kind)?;
-        std::fs::write(path, page).with_context(|| format!("cannot write {}", path.display()))?;
+        file.write_all(page.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
         writeln!(out, "Result page written to {}", path.display())?;
     }
     Ok(if exam.passed {

@@ -2,9 +2,10 @@
 //! in one of five formats.
 
 use crate::exit::ExitStatus;
+use crate::output;
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
@@ -83,12 +84,20 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     } else {
         args.logs.clone()
     };
-    let report = make_report(&reader::expand_logs(&logs)?, args.by, &filters)?;
+    let logs = reader::expand_logs(&logs)?;
+    // Made before the logs are read: `-o` may not name one of them, and a path that cannot be
+    // written fails at once.
+    let inputs: Vec<&Path> = logs.iter().map(PathBuf::as_path).collect();
+    let output = match &args.output {
+        Some(path) => Some((path, output::create(path, &inputs)?)),
+        None => None,
+    };
+    let report = make_report(&logs, args.by, &filters)?;
     let format = args
         .format
         .or_else(|| args.output.as_deref().and_then(Format::from_extension))
         .unwrap_or(Format::Table);
-    write_report(&report, format, args.output.as_ref())?;
+    write_report(&report, format, output)?;
     Ok(ExitStatus::Success)
 }
 
@@ -128,12 +137,10 @@ pub fn make_report(logs: &[PathBuf], by: GroupBy, filters: &Filters) -> Result<R
     Ok(all.finish(names))
 }
 
-fn write_report(report: &Report, format: Format, output: Option<&PathBuf>) -> Result<()> {
+fn write_report(report: &Report, format: Format, output: Option<(&PathBuf, File)>) -> Result<()> {
     let exporter = format.exporter();
     match output {
-        Some(path) => {
-            let file = File::create(path)
-                .with_context(|| format!("cannot write report to {}", path.display()))?;
+        Some((path, file)) => {
             let mut out = BufWriter::new(file);
             exporter
                 .write(report, &mut out)

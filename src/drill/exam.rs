@@ -28,7 +28,8 @@ impl ExamResult {
         pass_mark: f64,
         duration: Option<Duration>,
     ) -> ExamResult {
-        let score_sum: f64 = results.iter().map(|r| r.outcome.score).sum();
+        // An empty float sum is -0.0; adding 0.0 keeps "-0.0%" off the result.
+        let score_sum = results.iter().map(|r| r.outcome.score).sum::<f64>() + 0.0;
         let percent = if planned == 0 {
             0.0
         } else {
@@ -160,6 +161,7 @@ mod tests {
     fn unanswered_items_count_against_the_score() {
         let exam = ExamResult::new(Vec::new(), 4, 70.0, None);
         assert_eq!((exam.percent, exam.passed), (0.0, false));
+        assert_eq!(format!("{:.1}", exam.percent), "0.0", "never -0.0");
         let zero_mark = ExamResult::new(Vec::new(), 4, 0.0, None);
         assert!(zero_mark.passed);
     }

@@ -102,6 +102,8 @@ pub struct Finished {
     pub results: Vec<ItemResult>,
     pub summary: Summary,
     pub palette: Palette,
+    /// What ended the session early, if something failed; the results before it are saved
+    pub failure: Option<anyhow::Error>,
 }
 
 /// Opens the log, picks the front end (terminal or piped) and runs the plan.
@@ -134,12 +136,13 @@ pub fn run_plan(
         ))
     };
     let mut out = io::stdout();
-    let results = runner::run_session(plan, &ctx, frontend.as_mut(), &mut log, &mut out)?;
-    let summary = session::summarize(&results, plan.items.len());
+    let ran = runner::run_session(plan, &ctx, frontend.as_mut(), &mut log, &mut out);
+    let summary = session::summarize(&ran.results, plan.items.len());
     Ok(Finished {
-        results,
+        results: ran.results,
         summary,
         palette,
+        failure: ran.failure,
     })
 }
 

@@ -51,16 +51,42 @@ pub struct Context<'a> {
     pub clock: &'a dyn Clock,
 }
 
+/// A session that ran: the items answered (each logged), and what ended it early, if
+/// something failed (a full disk, a closed terminal).
+pub struct Ran {
+    pub results: Vec<ItemResult>,
+    pub failure: Option<anyhow::Error>,
+}
+
 /// Runs every item of the plan until the items, the time or the user's patience run out.
-/// Each result is logged as soon as its item ends.
+/// Each result is logged as soon as its item ends; a failure ends the session but keeps
+/// what was answered before it, so the summary can still be shown.
 pub fn run_session(
     plan: &Plan,
     ctx: &Context,
     frontend: &mut dyn Frontend,
     log: &mut LogWriter,
     out: &mut dyn Write,
-) -> Result<Vec<ItemResult>> {
+) -> Ran {
     let mut results = Vec::new();
+    let failure = ask_items(plan, ctx, frontend, log, out, &mut results).err();
+    // Synced even after a failure: the rows before it are the evidence.
+    let synced = log.sync();
+    Ran {
+        results,
+        failure: failure.or(synced.err()),
+    }
+}
+
+/// Asks the plan's items in turn, pushing each result once it is logged.
+fn ask_items(
+    plan: &Plan,
+    ctx: &Context,
+    frontend: &mut dyn Frontend,
+    log: &mut LogWriter,
+    out: &mut dyn Write,
+    results: &mut Vec<ItemResult>,
+) -> Result<()> {
     let session_deadline = plan.duration.map(|d| ctx.clock.now() + d);
     for (index, item) in plan.items.iter().enumerate() {
         if session_deadline.is_some_and(|end| ctx.clock.now() >= end) {
@@ -108,8 +134,7 @@ pub fn run_session(
             break;
         }
     }
-    log.sync()?;
-    Ok(results)
+    Ok(())
 }
 
 /// Test builds only: `CODEDRILL_TEST_PANIC_AT=N` panics when item N is asked, so tests can

@@ -244,7 +244,7 @@ pub fn summarize(results: &[ItemResult], planned: usize) -> Summary {
     }
     Summary {
         metrics: acc.metrics(),
-        score_sum: results.iter().map(|r| r.outcome.score).sum(),
+        score_sum: results.iter().map(|r| r.outcome.score).sum::<f64>() + 0.0,
         items: results.len(),
         planned,
         near_miss_kinds,

@@ -593,3 +593,220 @@ fn a_closed_output_pipe_ends_csv_output_quietly() {
     assert!(output.status.success(), "{output:?}");
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
+
+#[test]
+fn only_a_regular_file_is_taken_as_the_log() {
+    let scratch = Scratch::new();
+    let fifo = scratch.path("pipe.csv");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    for (path, kind) in [
+        (PathBuf::from("/dev/null"), "a device, FIFO or socket"),
+        (PathBuf::from("/dev/zero"), "a device, FIFO or socket"),
+        (fifo, "a device, FIFO or socket"),
+        (scratch.dir.path().to_path_buf(), "a folder"),
+    ] {
+        let stderr = refused(&path);
+        assert!(stderr.contains(kind), "{}: {stderr}", path.display());
+        assert!(stderr.contains("not a regular file"), "{stderr}");
+    }
+}
+
+/// A session whose log may grow to `limit_bytes` at most (`ulimit -f`, with SIGXFSZ ignored so
+/// a write past it fails as a full disk does), answering `answers`.
+fn drill_with_a_file_size_limit(
+    scratch: &Scratch,
+    limit_bytes: u64,
+    answers: &str,
+) -> std::process::Output {
+    let script = format!(
+        "trap '' XFSZ; ulimit -f {blocks}; exec {bin} drill {deck} --order file --log {log}",
+        blocks = limit_bytes / 512,
+        bin = env!("CARGO_BIN_EXE_codedrill"),
+        deck = term_deck(scratch, 8),
+        log = scratch.log().display(),
+    );
+    let mut child = Command::new("bash")
+        .args(["--norc", "--posix", "-c", &script])
+        .env("USER", "tester")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bash runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answers.as_bytes())
+        .unwrap();
+    finish(child)
+}
+
+#[test]
+fn a_full_disk_keeps_every_saved_row_whole_and_still_shows_the_summary() {
+    let scratch = Scratch::new();
+    // Room for the header and two rows: the third crosses the limit mid-row.
+    let output = drill_with_a_file_size_limit(&scratch, 512, "word1\nword2\nword3\nword4\n");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one clear line: {stderr}");
+    assert!(stderr.contains("cannot write to log"), "{stderr}");
+    assert!(stderr.contains("the row was not saved"), "{stderr}");
+    assert!(stdout.contains("Session summary"), "{stdout}");
+    let text = fs::read_to_string(scratch.log()).unwrap();
+    assert!(text.ends_with('\n'), "no part of a row is left: {text:?}");
+    let (rows, warnings) = read_all(&scratch.log());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(rows.len(), 2, "the rows that fitted are saved");
+    assert!(
+        stdout.contains(&format!("items                  {}", rows.len())),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_cut_row_longer_than_a_block_is_closed_and_no_earlier_row_is_lost() {
+    let scratch = Scratch::new();
+    let deck = term_deck(&scratch, 4);
+    let log = scratch.log();
+    let first = codedrill()
+        .args(["drill", &deck, "--order", "file", "-n", "2", "--log"])
+        .arg(&log)
+        .write_stdin("word1\nword2\n")
+        .output()
+        .unwrap();
+    assert!(first.status.success());
+    // A crash while a 200 KB answer was being written: the row is cut inside its quotes.
+    let mut file = fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let cut = format!(
+        "2026-11-27T10:00:00+00:00,s,u,practice,d,i,term,c,\"a, long answer {}",
+        "y".repeat(200 * 1024)
+    );
+    file.write_all(cut.as_bytes()).unwrap();
+    drop(file);
+    let next = codedrill()
+        .args(["drill", &deck, "--order", "file", "-n", "1", "--log"])
+        .arg(&log)
+        .write_stdin("word1\n")
+        .output()
+        .unwrap();
+    assert!(next.status.success());
+    let (rows, warnings) = read_all(&log);
+    let entered: Vec<&str> = rows.iter().map(|row| row.entered.as_str()).collect();
+    assert_eq!(entered, ["word1", "word2", "word1"]);
+    assert_eq!(warnings.len(), 1, "only the cut row: {warnings:?}");
+    assert_eq!(warnings[0].line, 4);
+}
+
+#[test]
+fn output_files_never_replace_a_log() {
+    let scratch = Scratch::new();
+    let deck = term_deck(&scratch, 2);
+    let log = scratch.log();
+    let answered = codedrill()
+        .args(["drill", &deck, "--order", "file", "--log"])
+        .arg(&log)
+        .write_stdin("word1\nword2\n")
+        .output()
+        .unwrap();
+    assert!(answered.status.success());
+    let before = fs::read(&log).unwrap();
+    let other_log = scratch.path("other.csv");
+    fs::copy(&log, &other_log).unwrap();
+    let log_named_html = scratch.path("page.html");
+    fs::copy(&log, &log_named_html).unwrap();
+    for (args, message) in [
+        (
+            vec!["report", path(&log), "-o", path(&log)],
+            "that is the attempt log",
+        ),
+        (
+            vec!["report", path(&log), "-o", path(&other_log)],
+            "is a codedrill attempt log",
+        ),
+        (
+            vec![
+                "exam",
+                &deck,
+                "--log",
+                path(&log),
+                "-o",
+                path(&log_named_html),
+            ],
+            "is a codedrill attempt log",
+        ),
+    ] {
+        let output = codedrill()
+            .args(&args)
+            .write_stdin("word1\n")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(
+            !String::from_utf8_lossy(&output.stdout).contains("[1/"),
+            "no item asked"
+        );
+    }
+    assert_eq!(fs::read(&log).unwrap(), before, "the log is untouched");
+    assert_eq!(fs::read(&other_log).unwrap(), before);
+}
+
+fn path(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 temp path")
+}
+
+#[test]
+fn an_exam_page_that_cannot_be_written_fails_before_the_first_item() {
+    let scratch = Scratch::new();
+    let deck = term_deck(&scratch, 2);
+    let output = codedrill()
+        .args(["exam", &deck, "--log"])
+        .arg(scratch.log())
+        .args(["-o", "/nonexistent-folder/result.html"])
+        .write_stdin("word1\nword2\n")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write /nonexistent-folder/result.html"),
+        "{stderr}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&output.stdout).contains("[1/"),
+        "no item asked"
+    );
+    assert!(!scratch.log().exists(), "nothing logged");
+}
+
+#[test]
+fn spans_under_a_second_and_zero_counts_are_usage_errors() {
+    for (args, message) in [
+        (
+            vec!["drill", "--time-limit", "0.5"],
+            "shortest time span, 1s",
+        ),
+        (
+            vec!["drill", "--time-limit", "1e-10"],
+            "shortest time span, 1s",
+        ),
+        (
+            vec!["exam", "--duration", "1e-10"],
+            "shortest time span, 1s",
+        ),
+        (vec!["drill", "-n", "0"], "the smallest count is 1"),
+        (vec!["exam", "--count", "0"], "the smallest count is 1"),
+    ] {
+        let output = codedrill().args(&args).write_stdin("").output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
