@@ -68,11 +68,14 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The path and the message may quote the deck's own text: shown, never obeyed.
+        let source = crate::visible::visible(&self.source);
+        let message = crate::visible::visible(&self.message);
         // Line 0: the problem is the file itself (missing, a folder, unreadable).
         if self.line == 0 {
-            write!(f, "{}: {}", self.source, self.message)
+            write!(f, "{source}: {message}")
         } else {
-            write!(f, "{}:{}: {}", self.source, self.line, self.message)
+            write!(f, "{source}:{}: {message}", self.line)
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod report;
 pub mod score;
 pub(crate) mod settings;
 pub(crate) mod signals;
+pub(crate) mod visible;
 
 use std::process::ExitCode;
 
@@ -51,7 +52,8 @@ pub fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitStatus::Success,
         Err(err) => {
             drill::term::restore_terminal_if_raw();
-            eprintln!("Error: {err:#}");
+            // The message may quote a path, a deck field or a typed argument.
+            eprintln!("Error: {}", visible::visible(&format!("{err:#}")));
             ExitStatus::Error
         }
     };

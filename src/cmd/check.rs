@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use crate::deck;
 use crate::settings::Settings;
+use crate::visible::visible;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -24,9 +25,15 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     let mut problems = 0;
     for spec in &args.decks {
         match deck::load_deck(spec, Some(codes)) {
-            Ok(deck) => writeln!(out, "{}: ok ({} items)", deck.source, deck.items.len())?,
+            Ok(deck) => writeln!(
+                out,
+                "{}: ok ({} items)",
+                visible(&deck.source),
+                deck.items.len()
+            )?,
             Err(err) => {
                 problems += err.problems.len();
+                // Each problem shows its path and message through `visible` itself.
                 writeln!(out, "{err}")?;
             }
         }

@@ -6,6 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::deck::{self, Deck};
+use crate::visible::visible;
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  codedrill decks\n  codedrill decks my-deck.csv")]
@@ -35,6 +36,7 @@ pub fn run(args: &Args) -> Result<ExitStatus> {
         match deck::load_deck(&spec, None) {
             Ok(deck) => writeln!(out, "{}", row(&deck, &source))?,
             Err(err) => {
+                // Each problem shows its path and message through `visible` itself.
                 eprintln!("{err}");
                 status = ExitStatus::Error;
             }
@@ -43,12 +45,14 @@ pub fn run(args: &Args) -> Result<ExitStatus> {
     Ok(status)
 }
 
+/// One deck's line; its name and source come from a file name or the command line.
 fn row(deck: &Deck, source: &str) -> String {
     let systems: Vec<&str> = deck.systems().iter().map(|s| s.name()).collect();
     format!(
-        "{:<20} {:>5}  {:<24} {source}",
-        deck.name,
+        "{:<20} {:>5}  {:<24} {}",
+        visible(&deck.name),
         deck.items.len(),
-        systems.join(",")
+        systems.join(","),
+        visible(source)
     )
 }

@@ -2,6 +2,8 @@
 //! codes that do not exist; `--search` by words and `--all` for a whole set.
 
 use crate::exit::ExitStatus;
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use anyhow::{Result, bail};
@@ -9,7 +11,9 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use crate::codes::{self, CodeSets, Entry, System, nearby};
+use crate::record::guard;
 use crate::settings::Settings;
+use crate::visible::visible;
 
 const LOOKUP_EXAMPLES: &str = "\
 Examples:
@@ -99,10 +103,11 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     match args.format {
         Format::Table => write_table(&mut out, &found)?,
         Format::Csv => write_csv(&mut out, &found)?,
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &found)?;
-            writeln!(out)?;
-        }
+        Format::Json => writeln!(
+            out,
+            "{}",
+            json_visible(&serde_json::to_string_pretty(&found)?)
+        )?,
     }
     out.flush()?;
     Ok(ExitStatus::Success)
@@ -175,6 +180,33 @@ fn suggestion_text(found: &Found) -> String {
         .join(" ")
 }
 
+/// JSON with DEL and C1 characters written as `\u007f` style escapes. serde_json escapes C0
+/// controls itself but writes these raw, and a terminal acts on them; a JSON reader decodes
+/// the escape to the same character, so the data is unchanged. They can only stand inside
+/// strings, since JSON's own syntax is ASCII.
+fn json_visible(json: &str) -> Cow<'_, str> {
+    let raw = |c: char| c.is_control() && u32::from(c) >= 0x7f;
+    if !json.contains(raw) {
+        return Cow::Borrowed(json);
+    }
+    let mut shown = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if raw(c) {
+            // Writing to a String cannot fail.
+            let _ = write!(shown, "\\u{:04x}", u32::from(c));
+        } else {
+            shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
+}
+
+/// A CSV cell that echoes input or a code-set file: control characters shown and the
+/// spreadsheet formula guard of the log applied.
+fn csv_cell(text: &str) -> String {
+    guard(&visible(text)).into_owned()
+}
+
 fn write_csv(out: &mut impl Write, found: &[Found]) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record([
@@ -187,12 +219,12 @@ fn write_csv(out: &mut impl Write, found: &[Found]) -> Result<()> {
     ])?;
     for f in found {
         writer.write_record([
-            f.input.as_str(),
-            &f.code,
-            &f.system,
-            &f.status,
-            &f.description,
-            &suggestion_text(f),
+            csv_cell(&f.input),
+            csv_cell(&f.code),
+            f.system.clone(),
+            f.status.clone(),
+            csv_cell(&f.description),
+            csv_cell(&suggestion_text(f)),
         ])?;
     }
     writer.flush()?;
@@ -212,14 +244,93 @@ fn write_table(out: &mut impl Write, found: &[Found]) -> Result<()> {
         } else {
             f.description.clone()
         };
-        writeln!(out, "{code:<width$}  {:<8}  {description}", f.status)?;
+        writeln!(
+            out,
+            "{:<width$}  {:<8}  {}",
+            visible(code),
+            f.status,
+            visible(&description)
+        )?;
         for s in &f.suggestions {
             writeln!(
                 out,
                 "{:<width$}    did you mean {} ({}) — {}",
-                "", s.code, s.status, s.description
+                "",
+                visible(&s.code),
+                s.status,
+                visible(&s.description)
             )?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(input: &str, description: &str) -> Found {
+        Found {
+            input: input.to_string(),
+            code: String::new(),
+            system: String::new(),
+            status: "invalid".to_string(),
+            description: description.to_string(),
+            suggestions: vec![Suggestion {
+                code: "=E11.9".to_string(),
+                status: "billable".to_string(),
+                description: "-\u{9b}2J".to_string(),
+            }],
+        }
+    }
+
+    fn csv_of(found: &[Found]) -> String {
+        let mut out = Vec::new();
+        write_csv(&mut out, found).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn csv_guards_every_echoed_column() {
+        let rows = [
+            found("=HYPERLINK(\"http://x\")", "@SUM(A1)"),
+            found("+1", "-2"),
+        ];
+        let text = csv_of(&rows);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[1],
+            "\"'=HYPERLINK(\"\"http://x\"\")\",,,invalid,'@SUM(A1),'=E11.9"
+        );
+        assert_eq!(lines[2], "'+1,,,invalid,'-2,'=E11.9");
+    }
+
+    #[test]
+    fn csv_shows_control_characters() {
+        let text = csv_of(&[found("\x1b[2J", "\x1b]52;c;eA==\x07")]);
+        assert!(
+            !text.contains(|c: char| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("\\u{1b}[2J,,,invalid,\\u{1b}]52;c;eA==\\u{7},'=E11.9"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn json_escapes_what_serde_json_writes_raw() {
+        let rows = [found("\x1b[2J\x7f", "csi\u{9b}2J ü")];
+        let json = json_visible(&serde_json::to_string_pretty(&rows).unwrap()).into_owned();
+        assert!(
+            !json.contains(|c: char| c.is_control() && c != '\n'),
+            "{json:?}"
+        );
+        assert!(json.contains(r#""input": "\u001b[2J\u007f""#), "{json}");
+        assert!(json.contains(r#""description": "csi\u009b2J ü""#), "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back[0]["input"], "\x1b[2J\x7f");
+        assert_eq!(back[0]["suggestions"][0]["description"], "-\u{9b}2J");
+        assert!(matches!(json_visible("[\"E11.9\"]"), Cow::Borrowed(_)));
+    }
 }

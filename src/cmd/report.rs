@@ -14,6 +14,7 @@ use crate::report::progress::progress_bar;
 use crate::report::reader::{self, WARNINGS_SHOWN};
 use crate::report::{Aggregator, Filters, Format, GroupBy, Report};
 use crate::settings::Settings;
+use crate::visible::visible;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -118,13 +119,14 @@ pub fn make_report(logs: &[PathBuf], by: GroupBy, filters: &Filters) -> Result<R
     {
         let result = result?;
         progress.suspend(|| {
+            // A warning quotes the log's path and may quote its text: shown, never obeyed.
             for warning in &result.warnings {
-                eprintln!("{warning}");
+                eprintln!("{}", visible(&warning.to_string()));
             }
             if result.skipped > WARNINGS_SHOWN as u64 {
                 eprintln!(
                     "{}: {} rows skipped in all ({} shown)",
-                    path.display(),
+                    visible(&path.display().to_string()),
                     result.skipped,
                     WARNINGS_SHOWN
                 );

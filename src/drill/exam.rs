@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::render::Palette;
 use super::session::ItemResult;
 use crate::score::Verdict;
+use crate::visible::visible;
 
 /// The outcome of an exam.
 #[derive(Debug, Clone)]
@@ -104,7 +105,8 @@ pub(crate) fn answered_line(exam: &ExamResult) -> String {
     line
 }
 
-/// The result as shown on the terminal.
+/// The result as shown on the terminal; categories, prompts, answers and rationales through
+/// [`visible`].
 pub fn render_text(exam: &ExamResult, palette: &Palette) -> String {
     let mut text = String::new();
     let verdict = headline(exam);
@@ -124,7 +126,8 @@ pub fn render_text(exam: &ExamResult, palette: &Palette) -> String {
         for (name, (items, correct, score)) in groups {
             let _ = writeln!(
                 text,
-                "  {name:<28} {correct:>3}/{items:<3} correct  score {:>5.1}%",
+                "  {:<28} {correct:>3}/{items:<3} correct  score {:>5.1}%",
+                visible(&name),
                 100.0 * score / items.max(1) as f64
             );
         }
@@ -143,11 +146,15 @@ pub fn render_text(exam: &ExamResult, palette: &Palette) -> String {
         };
         let _ = writeln!(
             text,
-            "  {} [{}] {}\n    typed {typed}, answer {}",
-            a.item, a.verdict, miss.item.prompt, a.expected
+            "  {} [{}] {}\n    typed {}, answer {}",
+            visible(&a.item),
+            a.verdict,
+            visible(&miss.item.prompt),
+            visible(typed),
+            visible(&a.expected)
         );
         if !miss.item.rationale.is_empty() {
-            let _ = writeln!(text, "    why: {}", miss.item.rationale);
+            let _ = writeln!(text, "    why: {}", visible(&miss.item.rationale));
         }
     }
     text
@@ -155,7 +162,19 @@ pub fn render_text(exam: &ExamResult, palette: &Palette) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::render::samples::{has_raw_control, hostile_miss};
     use super::*;
+
+    #[test]
+    fn result_shows_control_characters_visibly() {
+        let exam = ExamResult::new(vec![hostile_miss()], 1, 70.0, None);
+        let text = render_text(&exam, &Palette { enabled: false });
+        assert!(!has_raw_control(&text), "{text:?}");
+        for field in ["category", "id", "prompt", "typed", "answer", "why"] {
+            let shown = format!("{field} \\u{{1b}}[2J");
+            assert!(text.contains(&shown), "{shown} in {text}");
+        }
+    }
 
     #[test]
     fn unanswered_items_count_against_the_score() {

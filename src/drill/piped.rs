@@ -13,6 +13,7 @@ use super::runner::{Frontend, Question};
 use super::session::{Answer, Ending, Typing};
 use crate::clock::Clock;
 use crate::signals;
+use crate::visible::visible;
 
 /// Bytes of a line kept; the rest is counted, not stored.
 const LINE_CAP: usize = 4096;
@@ -80,15 +81,19 @@ impl<W: Write> PipedFrontend<W> {
 impl<W: Write> Frontend for PipedFrontend<W> {
     fn ask(&mut self, question: &Question, clock: &dyn Clock) -> Result<Answer> {
         super::runner::inject_panic(question.number);
+        // The deck's text is shown through `visible`: with answers piped in, the output is
+        // still often a terminal, or read on one later.
         let category = if question.item.category.is_empty() {
             String::new()
         } else {
-            format!(" ({})", question.item.category)
+            format!(" ({})", visible(&question.item.category))
         };
         writeln!(
             self.out,
             "\n[{}/{}]{category} {}",
-            question.number, question.total, question.shown
+            question.number,
+            question.total,
+            visible(question.shown)
         )?;
         write!(self.out, "> ")?;
         self.out.flush()?;

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::session::{ItemResult, Mode, Summary};
 use crate::codes::{self, CodeSets, System};
 use crate::score::Verdict;
+use crate::visible::visible;
 
 /// Colours, or none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +80,8 @@ fn describe_answer(system: System, answer: &str, codes: Option<&CodeSets>) -> Ve
 }
 
 /// Feedback after one item: verdict and detail, time, what was typed, the answer, and why.
+/// The typed text and everything from the deck or a code-set file is shown through
+/// [`visible`].
 pub fn feedback(result: &ItemResult, codes: Option<&CodeSets>, palette: &Palette) -> String {
     let a = &result.attempt;
     let item = &result.item;
@@ -107,24 +110,24 @@ pub fn feedback(result: &ItemResult, codes: Option<&CodeSets>, palette: &Palette
             .iter()
             .map(|code| describe(item.system, code, codes))
             .collect();
-        let _ = writeln!(text, "  you typed {}", typed.join("; "));
+        let _ = writeln!(text, "  you typed {}", visible(&typed.join("; ")));
     }
     for (index, line) in describe_answer(item.system, &item.answer, codes)
         .iter()
         .enumerate()
     {
         let label = if index == 0 { "answer   " } else { "         " };
-        let _ = writeln!(text, "  {label} {}", palette.bold(line));
+        let _ = writeln!(text, "  {label} {}", palette.bold(&visible(line)));
     }
     if !item.accept.is_empty() {
         let _ = writeln!(
             text,
             "  also accepted: {}",
-            item.accept.replace('|', " or ")
+            visible(&item.accept.replace('|', " or "))
         );
     }
     if !item.rationale.is_empty() {
-        let _ = writeln!(text, "  why: {}", item.rationale);
+        let _ = writeln!(text, "  why: {}", visible(&item.rationale));
     }
     if result.truncated {
         let _ = writeln!(
@@ -213,9 +216,98 @@ pub fn summary(summary: &Summary, mode: Mode, palette: &Palette) -> String {
             let _ = writeln!(
                 text,
                 "  {:<10} {:<12} typed {:<14} answer {}",
-                a.item, a.verdict, entered, a.expected
+                visible(&a.item),
+                a.verdict,
+                visible(entered),
+                visible(&a.expected)
             );
         }
     }
     text
+}
+
+/// Results made by hand for the text renderers' tests.
+#[cfg(test)]
+pub(crate) mod samples {
+    use super::super::session::ItemResult;
+    use crate::codes::System;
+    use crate::deck::Item;
+    use crate::record::example;
+    use crate::score::{Outcome, Verdict};
+
+    /// Clears the screen, sets the clipboard (OSC 52), opens a C1 control sequence, rubs out.
+    pub(crate) const HOSTILE: &str = "\x1b[2J \x1b]52;c;eA==\x07 \u{9b}31m \x7f";
+
+    /// Whether `text` holds a control character a terminal acts on.
+    pub(crate) fn has_raw_control(text: &str) -> bool {
+        text.chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    }
+
+    /// A missed item whose every text field, typed answer included, holds [`HOSTILE`].
+    pub(crate) fn hostile_miss() -> ItemResult {
+        let text = |name: &str| format!("{name} {HOSTILE}");
+        let item = Item {
+            id: text("id"),
+            prompt: text("prompt"),
+            answer: text("answer"),
+            system: System::Icd10cm,
+            accept: text("accept"),
+            category: text("category"),
+            rationale: text("why"),
+            deck: text("deck"),
+            line: 2,
+        };
+        let mut attempt = example(&text("typed"));
+        attempt.item = item.id.clone();
+        attempt.expected = item.answer.clone();
+        attempt.verdict = Verdict::Incorrect;
+        attempt.score = 0.0;
+        let outcome = Outcome {
+            verdict: Verdict::Incorrect,
+            detail: None,
+            score: 0.0,
+        };
+        ItemResult {
+            item,
+            outcome,
+            attempt,
+            truncated: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::samples::{has_raw_control, hostile_miss};
+    use super::*;
+    use crate::drill::session::summarize;
+
+    const PLAIN: Palette = Palette { enabled: false };
+
+    #[test]
+    fn feedback_shows_control_characters_visibly() {
+        let text = feedback(&hostile_miss(), None, &PLAIN);
+        assert!(!has_raw_control(&text), "{text:?}");
+        // The typed text is split into codes, each described on its own.
+        assert!(text.contains("you typed typed; \\u{1b}[2J; "), "{text}");
+        for field in ["answer", "accept", "why"] {
+            let shown = format!("{field} \\u{{1b}}[2J");
+            assert!(text.contains(&shown), "{shown} in {text}");
+        }
+        assert!(
+            text.contains("\\u{1b}]52;c;eA==\\u{7} \\u{9b}31m \\u{7f}"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn summary_shows_control_characters_visibly() {
+        let text = summary(&summarize(&[hostile_miss()], 1), Mode::Practice, &PLAIN);
+        assert!(!has_raw_control(&text), "{text:?}");
+        for field in ["id", "typed", "answer"] {
+            let shown = format!("{field} \\u{{1b}}[2J");
+            assert!(text.contains(&shown), "{shown} in {text}");
+        }
+    }
 }

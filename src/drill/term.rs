@@ -16,6 +16,7 @@ use super::runner::{Frontend, Question};
 use super::session::{Answer, Ending, Key, Typing};
 use crate::clock::Clock;
 use crate::signals;
+use crate::visible::visible;
 
 /// Raw mode for as long as it lives.
 pub struct RawGuard;
@@ -92,15 +93,16 @@ pub struct TermFrontend {
 }
 
 impl TermFrontend {
+    /// The item's number, category and prompt; the deck's text shown through [`visible`].
     fn header(&self, question: &Question) -> String {
         let mut header = format!("[{}/{}]", question.number, question.total);
         if !question.item.category.is_empty() {
-            header.push_str(&format!(" {}", question.item.category));
+            header.push_str(&format!(" {}", visible(&question.item.category)));
         }
         format!(
             "\n{}\n{}\n",
             self.palette.dim(&header),
-            self.palette.bold(question.shown)
+            self.palette.bold(&visible(question.shown))
         )
     }
 
@@ -159,22 +161,18 @@ impl Frontend for TermFrontend {
             }
             // Redraw only on a change: past the length cap a pasted flood changes nothing.
             if typing.text().len() != before {
-                bar.set_message(typing.text().to_string());
+                bar.set_message(visible(typing.text()).into_owned());
             }
         };
         let at = clock.now();
         bar.finish_and_clear();
         drop(guard);
+        // The session drops control keys, but the echo does not rely on it.
+        let typed = visible(typing.text());
         let shown = match ending {
-            Ending::TimedOut => {
-                format!("> {}  {}", typing.text(), self.palette.red("(time is up)"))
-            }
-            Ending::Quit => format!(
-                "> {}  {}",
-                typing.text(),
-                self.palette.dim("(session ended)")
-            ),
-            _ => format!("> {}", typing.text()),
+            Ending::TimedOut => format!("> {typed}  {}", self.palette.red("(time is up)")),
+            Ending::Quit => format!("> {typed}  {}", self.palette.dim("(session ended)")),
+            _ => format!("> {typed}"),
         };
         // A closed terminal (SIGHUP) cannot show the line; the session still ends cleanly.
         let shown = writeln!(stdout, "{shown}").and_then(|()| stdout.flush());

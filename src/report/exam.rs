@@ -162,28 +162,55 @@ mod tests {
     use crate::deck::Item;
     use crate::drill::session::ItemResult;
     use crate::record::{Attempt, Mode};
+    use crate::report::escape::rendered::{HOSTILE, assert_inert};
     use crate::score::{Outcome, Verdict};
 
     /// Markup planted in every field a deck, a log or a candidate controls.
     const NASTY: &str = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) a|b `c` *d*";
 
-    /// One missed item whose deck fields, typed answer and user name are all [`NASTY`].
-    fn nasty_exam() -> (ExamResult, SessionInfo) {
+    /// The deck fields of one item: id, prompt, category, rationale and deck name.
+    struct Fields<'a> {
+        id: &'a str,
+        prompt: &'a str,
+        category: &'a str,
+        rationale: &'a str,
+        deck: &'a str,
+    }
+
+    impl Fields<'_> {
+        /// Every field the same text.
+        fn all(text: &str) -> Fields<'_> {
+            Fields {
+                id: text,
+                prompt: text,
+                category: text,
+                rationale: text,
+                deck: text,
+            }
+        }
+    }
+
+    /// The session of `user`'s exam.
+    fn session(user: &str) -> SessionInfo {
+        SessionInfo {
+            session: "s1".to_string(),
+            user: user.to_string(),
+            mode: Mode::Exam,
+        }
+    }
+
+    /// An item with these fields, answered `entered` and scored wrong in `info`'s session.
+    fn missed(fields: &Fields, entered: &str, info: &SessionInfo) -> ItemResult {
         let item = Item {
-            id: format!("id {NASTY}"),
-            prompt: format!("prompt {NASTY}"),
+            id: fields.id.to_string(),
+            prompt: fields.prompt.to_string(),
             answer: "E11.9".to_string(),
             system: System::Icd10cm,
             accept: String::new(),
-            category: format!("category {NASTY}\nsecond line"),
-            rationale: format!("why {NASTY}"),
-            deck: format!("deck {NASTY}"),
+            category: fields.category.to_string(),
+            rationale: fields.rationale.to_string(),
+            deck: fields.deck.to_string(),
             line: 2,
-        };
-        let info = SessionInfo {
-            session: "s1".to_string(),
-            user: format!("user {NASTY}"),
-            mode: Mode::Exam,
         };
         let attempt = Attempt {
             timestamp: "2026-11-20T10:00:00-05:00".to_string(),
@@ -196,7 +223,7 @@ mod tests {
             category: item.category.clone(),
             prompt: item.prompt.clone(),
             expected: item.answer.clone(),
-            entered: format!("E1`1.9 {NASTY}"),
+            entered: entered.to_string(),
             verdict: Verdict::Incorrect,
             detail: None,
             score: 0.0,
@@ -210,12 +237,28 @@ mod tests {
             detail: None,
             score: 0.0,
         };
-        let result = ItemResult {
+        ItemResult {
             item,
             outcome,
             attempt,
             truncated: false,
+        }
+    }
+
+    /// One missed item whose deck fields, typed answer and user name are all [`NASTY`].
+    fn nasty_exam() -> (ExamResult, SessionInfo) {
+        let (id, prompt) = (format!("id {NASTY}"), format!("prompt {NASTY}"));
+        let category = format!("category {NASTY}\nsecond line");
+        let (rationale, deck) = (format!("why {NASTY}"), format!("deck {NASTY}"));
+        let fields = Fields {
+            id: &id,
+            prompt: &prompt,
+            category: &category,
+            rationale: &rationale,
+            deck: &deck,
         };
+        let info = session(&format!("user {NASTY}"));
+        let result = missed(&fields, &format!("E1`1.9 {NASTY}"), &info);
         (ExamResult::new(vec![result], 1, 70.0, None), info)
     }
 
@@ -270,5 +313,21 @@ mod tests {
         }
         assert!(page.contains(&format!("typed E1\\`1.9 {escaped}, answer E11.9.")));
         assert!(page.contains(&format!("| category {escaped} second line | 1 |")));
+    }
+
+    #[test]
+    fn markdown_page_of_hostile_data_renders_no_element() {
+        for user in HOSTILE {
+            let info = session(user);
+            let results = HOSTILE
+                .iter()
+                .map(|value| missed(&Fields::all(value), value, &info))
+                .collect();
+            let exam = ExamResult::new(results, HOSTILE.len(), 70.0, None);
+            let page = result_page(&exam, &info, PageKind::Markdown).unwrap();
+            let mut values = HOSTILE.to_vec();
+            values.push(user);
+            assert_inert(&page, &values);
+        }
     }
 }

@@ -138,7 +138,12 @@ fn progress(report: &Report) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{GroupBy, samples};
+    use crate::cmd::report::make_report;
+    use crate::log::LogWriter;
+    use crate::record::{Attempt, example};
+    use crate::report::escape::rendered::{HOSTILE, assert_inert};
+    use crate::report::{Aggregator, Filters, GroupBy, samples};
+    use crate::score::{Detail, Verdict};
 
     #[test]
     fn group_keys_are_escaped_and_overall_is_bold() {
@@ -165,5 +170,94 @@ mod tests {
         let sections = report_sections(&report);
         assert_eq!(sections.len(), 2);
         assert!(sections[0].starts_with("# Coding accuracy and speed\n\nno users · no dates"));
+    }
+
+    /// Two missed attempts per hostile value (so each item is among the weakest), every text
+    /// field of a row that value, one day each.
+    fn hostile_attempts() -> Vec<Attempt> {
+        let mut attempts = Vec::new();
+        for (day, value) in HOSTILE.iter().enumerate() {
+            for _ in 0..2 {
+                attempts.push(Attempt {
+                    timestamp: format!("2026-11-{:02}T10:00:00.000-05:00", day + 1),
+                    session: value.to_string(),
+                    user: value.to_string(),
+                    deck: value.to_string(),
+                    item: value.to_string(),
+                    category: value.to_string(),
+                    prompt: value.to_string(),
+                    expected: value.to_string(),
+                    verdict: Verdict::NearMiss,
+                    detail: Some(Detail::Typo),
+                    score: 0.0,
+                    ..example(value)
+                });
+            }
+        }
+        attempts
+    }
+
+    /// Every grouping, each report's subtitle naming a deck filter of `deck`.
+    fn reports(make: impl Fn(GroupBy) -> Report, deck: &str) -> Vec<Report> {
+        let all = [
+            GroupBy::Deck,
+            GroupBy::System,
+            GroupBy::Category,
+            GroupBy::Item,
+        ];
+        let more = [GroupBy::Day, GroupBy::Session, GroupBy::User];
+        all.into_iter()
+            .chain(more)
+            .map(|by| {
+                let mut report = make(by);
+                report.filters.deck = Some(deck.to_string());
+                report
+            })
+            .collect()
+    }
+
+    #[test]
+    fn report_of_hostile_attempts_renders_no_element() {
+        let attempts = hostile_attempts();
+        let make = |by| {
+            let mut aggregator = Aggregator::new(by, &Filters::default());
+            for attempt in &attempts {
+                aggregator.add(&attempt.as_ref());
+            }
+            aggregator.finish(vec![])
+        };
+        for deck in HOSTILE {
+            for report in reports(make, deck) {
+                assert_eq!(report.weakest_items.len(), HOSTILE.len());
+                let page = report_sections(&report).concat();
+                assert_inert(&page, &HOSTILE);
+            }
+        }
+    }
+
+    #[test]
+    fn report_over_a_hostile_log_renders_no_element() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log.csv");
+        let mut writer = LogWriter::open(&log).unwrap();
+        for attempt in hostile_attempts() {
+            writer.append(&attempt).unwrap();
+        }
+        let logs = [log];
+        let read = |by, filters: &Filters| make_report(&logs, by, filters).unwrap();
+        for report in reports(|by| read(by, &Filters::default()), HOSTILE[0]) {
+            assert_eq!(report.overall.attempts, 2 * HOSTILE.len() as u64);
+            assert_inert(&report_sections(&report).concat(), &HOSTILE);
+        }
+        // One user at a time, so the subtitle names each.
+        for user in HOSTILE {
+            let filters = Filters {
+                user: Some(user.replace(['\r', '\n'], " ")),
+                ..Filters::default()
+            };
+            let report = read(GroupBy::User, &filters);
+            assert_eq!(report.users.len(), 1);
+            assert_inert(&report_sections(&report).concat(), &[user]);
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! Aligned text that fits an 80-column terminal.
+//! Aligned text that fits an 80-column terminal. Every key, name and prompt from a log is
+//! shown through [`visible`] before it is measured, so columns line up with what is printed.
 
 use std::io::Write;
 
@@ -6,6 +7,7 @@ use anyhow::Result;
 
 use super::markup::{MarkupTable, RowKey};
 use super::{Exporter, Report, fmt};
+use crate::visible::visible;
 
 /// The whole line, key included, stays within this.
 const WIDTH: usize = 80;
@@ -26,7 +28,7 @@ pub(crate) struct TableExporter;
 
 impl Exporter for TableExporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> Result<()> {
-        writeln!(out, "{}", shorten(&report.subtitle(), WIDTH))?;
+        writeln!(out, "{}", shorten(&visible(&report.subtitle()), WIDTH))?;
         writeln!(out)?;
         out.write_all(TextTable::fitting(report).table(report).as_bytes())?;
         writeln!(
@@ -47,7 +49,11 @@ struct TextTable {
 impl TextTable {
     /// The columns sized for `report`'s keys.
     fn fitting(report: &Report) -> TextTable {
-        let longest = report.groups.iter().map(|g| g.key.chars().count()).max();
+        let longest = report
+            .groups
+            .iter()
+            .map(|g| visible(&g.key).chars().count())
+            .max();
         let key_width = longest
             .unwrap_or(0)
             .max(report.by.name().len())
@@ -88,11 +94,15 @@ impl MarkupTable for TextTable {
     fn row(&self, key: RowKey, cells: &[String; 9]) -> String {
         let cells = cells.each_ref().map(String::as_str);
         match key {
-            // A key too long for its column gets a line of its own, whole.
-            RowKey::Group(key) if key.chars().count() > self.key_width => {
-                format!("{}\n{}", shorten(key, WIDTH), self.line("", &cells))
+            RowKey::Group(key) => {
+                let key = visible(key);
+                // A key too long for its column gets a line of its own, whole.
+                if key.chars().count() > self.key_width {
+                    format!("{}\n{}", shorten(&key, WIDTH), self.line("", &cells))
+                } else {
+                    self.line(&key, &cells)
+                }
             }
-            RowKey::Group(key) => self.line(key, &cells),
             RowKey::Overall => self.line("overall", &cells),
         }
     }
@@ -111,13 +121,13 @@ fn write_extras(report: &Report, out: &mut dyn Write) -> Result<()> {
                 "  {:>6} of {:<3} {}/{} {}",
                 fmt::percent(item.accuracy),
                 item.attempts,
-                item.deck,
-                item.item,
-                item.expected
+                visible(&item.deck),
+                visible(&item.item),
+                visible(&item.expected)
             );
             let room = WIDTH.saturating_sub(head.chars().count() + 3);
             if room > 8 && !item.prompt.is_empty() {
-                writeln!(out, "{head} - {}", shorten(&item.prompt, room))?;
+                writeln!(out, "{head} - {}", shorten(&visible(&item.prompt), room))?;
             } else {
                 writeln!(out, "{}", shorten(&head, WIDTH))?;
             }
@@ -127,7 +137,7 @@ fn write_extras(report: &Report, out: &mut dyn Write) -> Result<()> {
         let kinds: Vec<String> = report
             .near_miss_kinds
             .iter()
-            .map(|k| format!("{} {}", k.kind, k.count))
+            .map(|k| format!("{} {}", visible(&k.kind), k.count))
             .collect();
         writeln!(out, "\n{}", wrap("Near misses:", &kinds, WIDTH))?;
     }
@@ -135,7 +145,7 @@ fn write_extras(report: &Report, out: &mut dyn Write) -> Result<()> {
         writeln!(
             out,
             "\nBest day: {} ({} of {} attempts, {} codes/h)",
-            best.day,
+            visible(&best.day),
             fmt::percent(best.accuracy),
             best.attempts,
             fmt::rate(best.codes_per_hour)
@@ -145,7 +155,7 @@ fn write_extras(report: &Report, out: &mut dyn Write) -> Result<()> {
         writeln!(
             out,
             "Last 7 days to {}: {} accuracy, {} codes/h",
-            last.day,
+            visible(&last.day),
             fmt::percent(last.accuracy_7d),
             fmt::rate(last.codes_per_hour_7d)
         )?;
@@ -228,6 +238,22 @@ mod tests {
             "{table}"
         );
         assert!(table.lines().all(|l| l.chars().count() <= WIDTH), "{table}");
+    }
+
+    #[test]
+    fn keys_are_shown_visibly_and_measured_as_shown() {
+        let report = samples::report(GroupBy::User, &[("ana\x1b[2J", 1), ("ben", 2)]);
+        let table = TextTable::fitting(&report).table(&report);
+        assert!(!table.contains('\x1b'), "{table:?}");
+        let lines: Vec<&str> = table.lines().collect();
+        // The key column is as wide as the key as shown: 12 characters.
+        assert!(lines[1].starts_with("ana\\u{1b}[2J        1"), "{table}");
+        assert!(
+            lines[2].starts_with(&format!("{:12} {:>8}", "ben", 2)),
+            "{table}"
+        );
+        let width = lines[0].chars().count();
+        assert!(lines.iter().all(|l| l.chars().count() == width), "{table}");
     }
 
     #[test]

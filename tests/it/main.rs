@@ -6,6 +6,7 @@ mod common;
 mod cli;
 mod codesets;
 mod decks;
+mod escaping;
 mod modes;
 mod props;
 mod pty;
