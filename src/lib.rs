@@ -25,7 +25,7 @@ pub(crate) mod visible;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
 use cli::{Cli, Command};
 use exit::ExitStatus;
@@ -34,10 +34,18 @@ use settings::Settings;
 /// Runs codedrill as the process: parses the command line, runs the command, prints an error
 /// once (`Error: ...`), and gives the exit status of the README's table.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Arguments holding control characters are quoted in clap's usage errors.
+    let hostile = args
+        .iter()
+        .any(|arg| visible::visible(&arg.to_string_lossy()) != arg.to_string_lossy());
+    let parsed = Cli::command()
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
-            let _ = err.print();
+            print_usage_error(&err, hostile);
             let status = if err.use_stderr() {
                 ExitStatus::Usage
             } else {
@@ -62,6 +70,17 @@ pub fn main() -> ExitCode {
     match signals::received() {
         Some(signal) => ExitStatus::Signal(signal).into(),
         None => status.into(),
+    }
+}
+
+/// Prints clap's message (help, version or a usage error) as clap does, but a usage error
+/// that quotes `hostile` arguments without colour, its control characters shown through
+/// `visible` (the plain rendering has dropped the escape sequences among them already).
+fn print_usage_error(err: &clap::Error, hostile: bool) {
+    if hostile && err.use_stderr() {
+        eprint!("{}", visible::visible(&err.render().to_string()));
+    } else {
+        let _ = err.print();
     }
 }
 

@@ -33,6 +33,27 @@ fn is_hidden(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
+/// JSON with DEL and C1 characters written as `\u007f` style escapes. serde_json escapes C0
+/// controls itself but writes these raw, and a terminal acts on them; a JSON reader decodes
+/// the escape to the same character, so the data is unchanged. They can only stand inside
+/// strings, since JSON's own syntax is ASCII.
+pub(crate) fn json_visible(json: &str) -> Cow<'_, str> {
+    let raw = |c: char| c.is_control() && u32::from(c) >= 0x7f;
+    if !json.contains(raw) {
+        return Cow::Borrowed(json);
+    }
+    let mut shown = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if raw(c) {
+            // Writing to a String cannot fail.
+            let _ = write!(shown, "\\u{:04x}", u32::from(c));
+        } else {
+            shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ use crate::exit::ExitStatus;
 use crate::output;
 use crate::report::exam::{PageKind, result_page};
 use crate::settings::Settings;
+use crate::visible::visible;
 
 const EXAM_EXAMPLES: &str = "\
 Examples:
@@ -88,7 +89,8 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         let page = result_page(&exam, &plan.info, kind)?;
         file.write_all(page.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
-        writeln!(out, "Result page written to {}", path.display())?;
+        let shown = path.display().to_string();
+        writeln!(out, "Result page written to {}", visible(&shown))?;
     }
     Ok(if exam.passed {
         ExitStatus::Success

@@ -2,8 +2,6 @@
 //! codes that do not exist; `--search` by words and `--all` for a whole set.
 
 use crate::exit::ExitStatus;
-use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use anyhow::{Result, bail};
@@ -13,7 +11,7 @@ use serde::Serialize;
 use crate::codes::{self, CodeSets, Entry, System, nearby};
 use crate::record::guard;
 use crate::settings::Settings;
-use crate::visible::visible;
+use crate::visible::{json_visible, visible};
 
 const LOOKUP_EXAMPLES: &str = "\
 Examples:
@@ -180,27 +178,6 @@ fn suggestion_text(found: &Found) -> String {
         .join(" ")
 }
 
-/// JSON with DEL and C1 characters written as `\u007f` style escapes. serde_json escapes C0
-/// controls itself but writes these raw, and a terminal acts on them; a JSON reader decodes
-/// the escape to the same character, so the data is unchanged. They can only stand inside
-/// strings, since JSON's own syntax is ASCII.
-fn json_visible(json: &str) -> Cow<'_, str> {
-    let raw = |c: char| c.is_control() && u32::from(c) >= 0x7f;
-    if !json.contains(raw) {
-        return Cow::Borrowed(json);
-    }
-    let mut shown = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if raw(c) {
-            // Writing to a String cannot fail.
-            let _ = write!(shown, "\\u{:04x}", u32::from(c));
-        } else {
-            shown.push(c);
-        }
-    }
-    Cow::Owned(shown)
-}
-
 /// A CSV cell that echoes input or a code-set file: control characters shown and the
 /// spreadsheet formula guard of the log applied.
 fn csv_cell(text: &str) -> String {
@@ -331,6 +308,9 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back[0]["input"], "\x1b[2J\x7f");
         assert_eq!(back[0]["suggestions"][0]["description"], "-\u{9b}2J");
-        assert!(matches!(json_visible("[\"E11.9\"]"), Cow::Borrowed(_)));
+        assert!(matches!(
+            json_visible("[\"E11.9\"]"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -25,6 +25,7 @@ use crate::deck::{self, Item};
 use crate::log::LogWriter;
 use crate::score::Scorer;
 use crate::settings::Settings;
+use crate::visible::visible;
 use piped::PipedFrontend;
 use render::Palette;
 use runner::{Context, Frontend, Plan};
@@ -158,7 +159,7 @@ fn print_intro(plan: &Plan, log_path: &std::path::Path, palette: &Palette) -> Re
         "{}",
         palette.dim(&format!(
             "Enter submits, Esc skips, Backspace corrects, Ctrl-C ends. Log: {}",
-            log_path.display()
+            visible(&log_path.display().to_string())
         ))
     )?;
     Ok(())

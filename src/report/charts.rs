@@ -8,6 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::aggregate::HISTOGRAM_BIN_MS;
 use super::table::shorten;
 use super::{DayPoint, Group};
+use crate::visible::visible;
 
 const WIDTH: u32 = 560;
 const HEIGHT: u32 = 300;
@@ -126,7 +127,10 @@ pub(crate) fn speed_over_time(days: &[DayPoint]) -> Result<String> {
 
 /// Horizontal bars of accuracy, one per group (the first [`MAX_BARS`] given).
 pub(crate) fn accuracy_by_group(groups: &[&Group]) -> Result<String> {
-    let labels: Vec<String> = groups.iter().map(|g| shorten(&g.key, 24)).collect();
+    let labels: Vec<String> = groups
+        .iter()
+        .map(|g| shorten(&visible(&g.key), 24))
+        .collect();
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32;
     let count = groups.len().max(1);
     let height = (70 + 24 * count as u32).max(HEIGHT);

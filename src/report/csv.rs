@@ -8,6 +8,7 @@ use anyhow::Result;
 use super::{Exporter, Report};
 use crate::metrics::Metrics;
 use crate::record::guard;
+use crate::visible::visible;
 
 /// The header, exactly.
 pub(crate) const HEADER: [&str; 10] = [
@@ -30,7 +31,7 @@ impl Exporter for CsvExporter {
         let mut writer = csv::Writer::from_writer(out);
         writer.write_record(HEADER)?;
         for group in &report.groups {
-            writer.write_record(cells(&guard(&group.key), &group.metrics))?;
+            writer.write_record(cells(&guard(&visible(&group.key)), &group.metrics))?;
         }
         writer.write_record(cells("overall", &report.overall))?;
         writer.flush()?;

@@ -6,13 +6,14 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::{Exporter, Report};
+use crate::visible::json_visible;
 
 pub(crate) struct JsonExporter;
 
 impl Exporter for JsonExporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> Result<()> {
-        serde_json::to_writer_pretty(&mut *out, report)?;
-        writeln!(out)?;
+        let json = serde_json::to_string_pretty(report)?;
+        writeln!(out, "{}", json_visible(&json))?;
         Ok(())
     }
 }

@@ -187,3 +187,18 @@ fn hostile_keys_on_a_terminal_are_capped_readable_and_bounded_in_memory() {
 fn good_drill() -> String {
     format!("drill {} --order file", fixture("decks/good.csv"))
 }
+
+#[test]
+fn a_usage_error_quoting_escape_sequences_prints_none_of_them() {
+    let scratch = Scratch::new();
+    let hostile = r"BAD=$'\x1b[2Jx\x1b]52;c;aGk=\x07'";
+    let (mut pty, _) = codedrill_in_pty(&scratch, r#"report --by "$BAD""#, hostile);
+    let output = pty.exp_eof().unwrap();
+    assert!(output.contains("invalid value"), "{output}");
+    assert!(output.contains("exit=2"), "{output}");
+    let before_status = &output[..output.find("exit=").unwrap_or(output.len())];
+    assert!(
+        !before_status.contains(['\u{1b}', '\u{7}']),
+        "raw control characters: {before_status:?}"
+    );
+}
