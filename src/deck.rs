@@ -3,15 +3,21 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::fs;
+use std::fs::{self, File};
+use std::io::Read;
 use std::path::Path;
 
 use crate::codes::{self, CodeSets, Status, System};
 use crate::embedded;
+use crate::log::bounded::{self, CsvRows, Next, ROW_LIMIT};
 use crate::score::AnswerKey;
 
 /// The deck drilled when none is named.
 pub const DEFAULT_DECK: &str = "icd10cm-common";
+
+/// The largest deck file read, in bytes (a deck is read whole): over three times a deck of
+/// every ICD-10-CM and ICD-10-PCS code with its official title, about 18 MB.
+pub const DECK_SIZE_LIMIT: u64 = 64 << 20;
 
 const REQUIRED: [&str; 4] = ["id", "prompt", "answer", "system"];
 
@@ -130,10 +136,7 @@ fn read_source(spec: &str) -> Result<(String, String, Vec<u8>), DeckError> {
         }],
     };
     if path.exists() {
-        if path.is_dir() {
-            return Err(fail("is a folder, not a deck file".to_string()));
-        }
-        let bytes = fs::read(path).map_err(|err| fail(format!("cannot read: {err}")))?;
+        let bytes = read_deck_file(path).map_err(fail)?;
         let name = path
             .file_stem()
             .map(|stem| stem.to_string_lossy().into_owned())
@@ -159,12 +162,53 @@ fn read_source(spec: &str) -> Result<(String, String, Vec<u8>), DeckError> {
     Err(fail(message))
 }
 
+/// Reads a deck file whole, refusing before reading it what is not a regular file (a device,
+/// FIFO or socket could block, or never end) and a file over [`DECK_SIZE_LIMIT`].
+fn read_deck_file(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = fs::metadata(path).map_err(|err| format!("cannot read: {err}"))?;
+    if meta.is_dir() {
+        return Err("is a folder, not a deck file".to_string());
+    }
+    if !meta.is_file() {
+        return Err("is not a regular file (a device, FIFO or socket), not a deck file".into());
+    }
+    let too_large = || {
+        format!(
+            "is larger than {} MiB, too large for a deck",
+            DECK_SIZE_LIMIT >> 20
+        )
+    };
+    if meta.len() > DECK_SIZE_LIMIT {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    File::open(path)
+        .and_then(|file| file.take(DECK_SIZE_LIMIT + 1).read_to_end(&mut bytes))
+        .map_err(|err| format!("cannot read: {err}"))?;
+    // It may have grown since it was measured.
+    if bytes.len() as u64 > DECK_SIZE_LIMIT {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
 /// Parses and validates a deck's bytes; returns the items that parsed and every problem.
 pub fn parse_deck(
     name: &str,
     source: &str,
     bytes: &[u8],
     codes: Option<&CodeSets>,
+) -> (Deck, Vec<Problem>) {
+    parse_deck_within(name, source, bytes, codes, ROW_LIMIT)
+}
+
+/// [`parse_deck`] with rows of at most `limit` bytes: a longer row is a problem, skipped.
+fn parse_deck_within(
+    name: &str,
+    source: &str,
+    bytes: &[u8],
+    codes: Option<&CodeSets>,
+    limit: u64,
 ) -> (Deck, Vec<Problem>) {
     let mut deck = Deck {
         name: name.to_string(),
@@ -180,25 +224,21 @@ pub fn parse_deck(
         return (deck, vec![problem(message.0, message.1)]);
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // Lines come from byte offsets: the csv crate miscounts lines after CRLF.
-    let line_breaks: Vec<usize> = bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(at, _)| at)
-        .collect();
-    // After CRLF the csv crate also places a record at the `\n` before it.
-    let line_at = |byte: u64| {
-        let at_break = bytes.get(byte as usize) == Some(&b'\n');
-        let end = byte + u64::from(at_break);
-        line_breaks.partition_point(|&at| (at as u64) < end) + 1
+    let mut lines = LineCount::new(bytes);
+    let mut rows = CsvRows::new(bytes, 0, limit);
+    let mut record = csv::ByteRecord::new();
+    // The header is the first row.
+    let header = match rows.next(&mut record) {
+        Ok(Next::Row) => text_record(&record),
+        Ok(Next::End) => Ok(csv::StringRecord::new()),
+        Ok(Next::TooLong(start)) => {
+            let line = lines.line_at(start);
+            return (deck, vec![problem(line, bounded::too_long(limit))]);
+        }
+        Err(err) => Err(err.to_string()),
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(bytes);
-    let header = match reader.headers() {
-        Ok(header) => header.clone(),
+    let header = match header {
+        Ok(header) => header,
         Err(err) => {
             return (
                 deck,
@@ -222,17 +262,21 @@ pub fn parse_deck(
     let known = Columns::new(&columns);
     let mut problems = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(err) => {
-                let line = err.position().map(|p| line_at(p.byte())).unwrap_or(0);
-                problems.push(problem(line, format!("malformed CSV row: {err}")));
+    loop {
+        let line = lines.line_at(rows.position());
+        match rows.next(&mut record) {
+            Ok(Next::Row) => {}
+            Ok(Next::TooLong(start)) => {
+                problems.push(problem(lines.line_at(start), bounded::too_long(limit)));
                 continue;
             }
-        };
-        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
-        if record.iter().all(|field| field.trim().is_empty()) {
+            Ok(Next::End) => break,
+            Err(err) => {
+                problems.push(problem(line, format!("malformed CSV row: {err}")));
+                break;
+            }
+        }
+        if record.iter().all(|field| text(field).trim().is_empty()) {
             continue;
         }
         let row = Row {
@@ -258,6 +302,47 @@ pub fn parse_deck(
         problems.push(problem(1, "deck has no items".to_string()));
     }
     (deck, problems)
+}
+
+/// A record as text (the header).
+fn text_record(record: &csv::ByteRecord) -> Result<csv::StringRecord, String> {
+    csv::StringRecord::from_byte_record(record.clone()).map_err(|err| err.to_string())
+}
+
+/// A field as text: the deck was checked to be UTF-8 as a whole, so each field is.
+fn text(field: &[u8]) -> &str {
+    std::str::from_utf8(field).unwrap_or_default()
+}
+
+/// Line numbers of byte offsets, asked for in file order: the line breaks before each offset
+/// are counted once.
+struct LineCount<'a> {
+    bytes: &'a [u8],
+    counted: usize,
+    breaks: usize,
+}
+
+impl<'a> LineCount<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCount {
+            bytes,
+            counted: 0,
+            breaks: 0,
+        }
+    }
+
+    /// The line (from 1) of a row whose reading starts at byte `start`. After CRLF the csv
+    /// crate starts the next row at the `\n`: that one counts as before the row.
+    fn line_at(&mut self, start: u64) -> usize {
+        let at_break = self.bytes.get(start as usize) == Some(&b'\n');
+        let end = (start as usize + usize::from(at_break)).min(self.bytes.len());
+        if end < self.counted {
+            (self.counted, self.breaks) = (0, 0);
+        }
+        self.breaks += memchr::memchr_iter(b'\n', &self.bytes[self.counted..end]).count();
+        self.counted = end;
+        self.breaks + 1
+    }
 }
 
 /// A binary file (NUL bytes) or invalid UTF-8, with the line where it starts.
@@ -305,7 +390,7 @@ impl Columns {
 /// One record, read through the header's columns.
 struct Row<'a> {
     columns: &'a Columns,
-    record: &'a csv::StringRecord,
+    record: &'a csv::ByteRecord,
 }
 
 impl<'a> Row<'a> {
@@ -316,7 +401,7 @@ impl<'a> Row<'a> {
             .position(|known| *known == column)
             .and_then(|index| self.columns.at[index])
             .and_then(|at| self.record.get(at))
-            .unwrap_or("")
+            .map_or("", text)
             .trim()
     }
 }
@@ -506,6 +591,35 @@ mod tests {
                 "no-such-deck: no such file, and no embedded deck of that name (embedded decks: "
             ),
             "{unknown}"
+        );
+    }
+
+    #[test]
+    fn a_row_longer_than_the_limit_is_a_problem_on_its_line() {
+        let text = format!(
+            "id,prompt,answer,system\na,p,E11.9,icd10cm\nb,\"{}\n\",I10,icd10cm\n\nc,p,I10,icd10cm\n",
+            "x".repeat(5000)
+        );
+        let (deck, problems) = parse_deck_within("t", "t.csv", text.as_bytes(), None, 4096);
+        let problems: Vec<String> = problems.iter().map(Problem::to_string).collect();
+        assert_eq!(problems, ["t.csv:3: row longer than 4096 bytes"]);
+        let items: Vec<(&str, usize)> =
+            deck.items.iter().map(|i| (i.id.as_str(), i.line)).collect();
+        assert_eq!(items, [("a", 2), ("c", 6)]);
+        let header = format!("id,prompt,answer,system,{}\n", "y".repeat(5000));
+        let (_, problems) = parse_deck_within("t", "t.csv", header.as_bytes(), None, 4096);
+        assert_eq!(
+            problems[0].to_string(),
+            "t.csv:1: row longer than 4096 bytes"
+        );
+    }
+
+    #[test]
+    fn only_regular_files_are_read_as_decks() {
+        let zero = load_deck("/dev/zero", None).unwrap_err().to_string();
+        assert_eq!(
+            zero,
+            "/dev/zero: is not a regular file (a device, FIFO or socket), not a deck file"
         );
     }
 

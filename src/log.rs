@@ -3,12 +3,17 @@
 //!
 //! Rules (SPEC "Attempt log"; the row itself is [`crate::record`]):
 //! - the header is written only into a new or empty file; a file with another header is
-//!   refused and left untouched;
+//!   refused and left untouched (the header's names may be quoted, as a spreadsheet saves
+//!   them);
 //! - each append takes an exclusive lock on the file, so concurrent sessions keep rows whole
 //!   and write one header;
 //! - a row cut by a crash is the tail after the last line break: the next append closes it (a
 //!   dangling quote gets its closing quote) and starts on a new line, and readers skip it with
-//!   a warning naming its line.
+//!   a warning naming its line;
+//! - readers refuse what is not a regular file before reading it, and skip a row longer than
+//!   1 MiB with a warning ([`bounded`]), so memory and time follow the rows, not the bytes.
+
+pub mod bounded;
 
 use std::borrow::Cow;
 use std::fs::{self, File, OpenOptions};
@@ -17,7 +22,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::record::{self, Attempt, AttemptRef, HEADER};
+use crate::record::{self, Attempt, AttemptRef, COLUMNS, HEADER};
+use bounded::{CsvRows, Fence, Fenced, Next, ROW_LIMIT};
 
 /// An open log, appended to under a lock.
 pub struct LogWriter {
@@ -198,11 +204,10 @@ pub fn starts_like_a_log(start: &[u8]) -> bool {
 }
 
 /// Refuses a first line that is not the log header (`name` names the file in the message);
-/// `start` is as much of the file's start as was read, to tell a binary file by its NULs.
+/// `start` is as much of the file's start as was read, to tell a binary file by its NULs. The
+/// message never quotes the line: the file may be anything, a link to a secret one say.
 fn check_first_line(line: &[u8], start: &[u8], name: &Path) -> std::result::Result<(), String> {
-    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if line == HEADER.as_bytes() {
+    if is_header(line) {
         return Ok(());
     }
     if line.contains(&0) || start.contains(&0) {
@@ -211,11 +216,32 @@ fn check_first_line(line: &[u8], start: &[u8], name: &Path) -> std::result::Resu
             name.display()
         ));
     }
-    let shown: String = String::from_utf8_lossy(line).chars().take(80).collect();
-    Err(format!(
-        "{} is not a codedrill log (its first line is {shown:?}, expected the log header)",
+    Err(not_a_log(name))
+}
+
+fn not_a_log(name: &Path) -> String {
+    format!(
+        "{} is not a codedrill log (its first line is not the log header: timestamp,session,...)",
         name.display()
-    ))
+    )
+}
+
+/// Whether a line is the log header, each name bare or in quotes (a spreadsheet may save it
+/// so), after an optional byte-order mark and before an optional CR.
+fn is_header(line: &[u8]) -> bool {
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line == HEADER.as_bytes() {
+        return true;
+    }
+    let mut names = line.split(|&byte| byte == b',').map(|name| match name {
+        [b'"', inner @ .., b'"'] => inner,
+        _ => name,
+    });
+    COLUMNS
+        .iter()
+        .all(|column| names.next() == Some(column.as_bytes()))
+        && names.next().is_none()
 }
 
 /// Reads a log streaming, calling `row` for each whole row and `warn` for each skipped one;
@@ -225,11 +251,24 @@ pub fn read_log(
     row: impl FnMut(&AttemptRef<'_>),
     warn: impl FnMut(Warning),
 ) -> Result<u64> {
-    if path.is_dir() {
+    let open = || File::open(path).with_context(|| format!("cannot read log {}", path.display()));
+    read_log_from(open_log(path)?, open, path, row, warn)
+}
+
+/// Opens a log to read it, refusing before reading anything what is not a regular file: a
+/// folder, and a device, FIFO or socket (which could block, or never end).
+pub fn open_log(path: &Path) -> Result<File> {
+    let meta = fs::metadata(path).with_context(|| format!("cannot read log {}", path.display()))?;
+    if meta.is_dir() {
         bail!("log {} is a folder, not a file", path.display());
     }
-    let open = || File::open(path).with_context(|| format!("cannot read log {}", path.display()));
-    read_log_from(open()?, open, path, row, warn)
+    if !meta.is_file() {
+        bail!(
+            "log {} is not a regular file (a device, FIFO or socket cannot be a log)",
+            path.display()
+        );
+    }
+    File::open(path).with_context(|| format!("cannot read log {}", path.display()))
 }
 
 /// [`read_log`] over any reader; `reopen` gives the same bytes again from their start, read
@@ -273,6 +312,10 @@ pub struct SpanRead {
 /// quote (inside an unquoted field, or after a closing quote): from the first record that has
 /// one, the rest of the span is read by the `csv` crate, for which a stray quote is just a
 /// character. So a quote typed into a hand-edited log never swallows the rows after it.
+///
+/// A row longer than [`ROW_LIMIT`] is skipped with a warning ([`bounded`]), and the rest of the
+/// span is read by the `csv` crate too: memory stays bounded and time linear whatever the file
+/// holds.
 pub fn read_span<R: Read, S: Read>(
     input: R,
     span: Span,
@@ -281,28 +324,53 @@ pub fn read_span<R: Read, S: Read>(
     row: impl FnMut(&AttemptRef<'_>),
     warn: impl FnMut(Warning),
 ) -> Result<SpanRead> {
-    let mut reader = simd_csv::ZeroCopyReaderBuilder::with_capacity(256 * 1024)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input);
-    let mut lines = LineFinder::new(reopen);
-    let mut out = Delivery {
+    let out = Delivery {
         name,
         row,
         warn,
         skipped: 0,
     };
+    read_span_within(input, span, LineFinder::new(reopen), out, ROW_LIMIT)
+}
+
+/// [`read_span`] with rows of at most `limit` bytes.
+fn read_span_within<R: Read, S: Read, F: FnMut() -> Result<S>>(
+    input: R,
+    span: Span,
+    mut lines: LineFinder<F, S>,
+    mut out: Delivery<'_, impl FnMut(&AttemptRef<'_>), impl FnMut(Warning)>,
+    limit: u64,
+) -> Result<SpanRead> {
+    let name = out.name;
+    // simd-csv keeps a whole row in memory: the fence keeps that row short.
+    let fence = Fence::default();
+    let mut reader = simd_csv::ZeroCopyReaderBuilder::with_capacity(256 * 1024)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(Fenced::new(input, &fence));
     let doubled_quote = memchr::memmem::Finder::new(b"\"\"");
     let mut first = span.start == 0;
     let mut any = false;
     loop {
-        let start = span.start + reader.position();
+        let offset = reader.position();
+        let start = span.start + offset;
         if start >= span.end {
             break;
         }
+        fence.move_to(offset + limit + 1);
         let record = reader
             .read_byte_record()
             .with_context(|| format!("cannot read log {}", name.display()))?;
+        if fence.was_reached() {
+            // A row (with any blank lines before it) longer than the limit: the csv crate,
+            // which holds back long rows, reads on from it. No header is that long.
+            if first {
+                let line = record.as_ref().map_or(&[][..], |record| record.as_slice());
+                let refusal = check_first_line(line, &[], name).err();
+                bail!(refusal.unwrap_or_else(|| not_a_log(name)));
+            }
+            return read_rest_strictly(start, span.end, limit, &mut lines, &mut out);
+        }
         let Some(record) = record else { break };
         any = true;
         if first {
@@ -314,12 +382,7 @@ pub fn read_span<R: Read, S: Read>(
         if text_fields(&record, &doubled_quote, &mut fields) {
             out.take(&record::parse_row(&fields), start, &mut lines)?;
         } else if !well_quoted(&record) {
-            let rest = lines.reopen_at(start)?;
-            let stopped_at = read_strictly(rest, start, span.end, &mut lines, &mut out)?;
-            return Ok(SpanRead {
-                skipped: out.skipped,
-                stopped_at,
-            });
+            return read_rest_strictly(start, span.end, limit, &mut lines, &mut out);
         } else {
             let fields: Vec<Cow<'_, [u8]>> = record.unescaped_iter().collect();
             let slices: Vec<&[u8]> = fields.iter().map(|f| f.as_ref()).collect();
@@ -335,33 +398,54 @@ pub fn read_span<R: Read, S: Read>(
     })
 }
 
+/// Reads the rest of a span, from the row whose reading starts at byte `start`, with the `csv`
+/// crate.
+fn read_rest_strictly<S: Read, F: FnMut() -> Result<S>>(
+    start: u64,
+    end: u64,
+    limit: u64,
+    lines: &mut LineFinder<F, S>,
+    out: &mut Delivery<'_, impl FnMut(&AttemptRef<'_>), impl FnMut(Warning)>,
+) -> Result<SpanRead> {
+    let rest = lines.reopen_at(start)?;
+    let stopped_at = read_strictly(rest, start, end, limit, lines, out)?;
+    Ok(SpanRead {
+        skipped: out.skipped,
+        stopped_at,
+    })
+}
+
 /// Reads rows with the `csv` crate from byte `start` (where `input` is) until a row starts at
-/// or after `end`; returns where the next row would start.
+/// or after `end`; returns where the next row would start. Rows longer than `limit` bytes are
+/// skipped with a warning.
 fn read_strictly<S: Read, F: FnMut() -> Result<S>>(
     input: S,
     start: u64,
     end: u64,
+    limit: u64,
     lines: &mut LineFinder<F, S>,
     out: &mut Delivery<'_, impl FnMut(&AttemptRef<'_>), impl FnMut(Warning)>,
 ) -> Result<u64> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input);
+    let mut rows = CsvRows::new(io::BufReader::with_capacity(64 * 1024, input), start, limit);
     let mut record = csv::ByteRecord::new();
     loop {
-        let at = start + reader.position().byte();
+        let at = rows.position();
         if at >= end {
             return Ok(at);
         }
-        let more = reader
-            .read_byte_record(&mut record)
+        let next = rows
+            .next(&mut record)
             .with_context(|| format!("cannot read log {}", out.name.display()))?;
-        if !more {
-            return Ok(start + reader.position().byte());
+        match next {
+            Next::Row => {
+                let fields: Vec<&[u8]> = record.iter().collect();
+                out.take(&record::parse_fields(&fields), at, lines)?;
+            }
+            Next::TooLong(row_start) => {
+                out.take(&Err(bounded::too_long(limit)), row_start, lines)?;
+            }
+            Next::End => return Ok(rows.position()),
         }
-        let fields: Vec<&[u8]> = record.iter().collect();
-        out.take(&record::parse_fields(&fields), at, lines)?;
     }
 }
 
@@ -446,14 +530,24 @@ fn line_start_after(file: &mut File, from: u64) -> Result<Option<u64>> {
     loop {
         use io::BufRead;
         let buffer = input.fill_buf()?;
-        if buffer.is_empty() {
+        let Some(&first) = buffer.first() else {
             return Ok(None);
+        };
+        if after_break && first != 0xEF {
+            return Ok(Some(at));
         }
-        for (offset, &byte) in buffer.iter().enumerate() {
-            if after_break && byte != 0xEF {
-                return Ok(Some(at + offset as u64));
+        after_break = false;
+        let mut from = 0;
+        while let Some(found) = memchr::memchr(b'\n', &buffer[from..]) {
+            let line = from + found + 1;
+            match buffer.get(line) {
+                Some(&byte) if byte != 0xEF => return Ok(Some(at + line as u64)),
+                Some(_) => from = line,
+                None => {
+                    after_break = true;
+                    break;
+                }
             }
-            after_break = byte == b'\n';
         }
         let used = buffer.len();
         input.consume(used);
@@ -558,12 +652,230 @@ impl<F: FnMut() -> Result<S>, S: Read> LineFinder<F, S> {
             input.consume(take);
             self.offset += take as u64;
         }
-        let ahead = input.fill_buf()?;
-        let blank = ahead
-            .iter()
-            .take_while(|&&b| b == b'\n' || b == b'\r')
-            .filter(|&&b| b == b'\n')
-            .count();
-        Ok(self.breaks + blank as u64 + 1)
+        // The reader skips blank lines before a row: they may fill more than one buffer.
+        loop {
+            let ahead = input.fill_buf()?;
+            let blank = ahead
+                .iter()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .count();
+            self.breaks += ahead[..blank].iter().filter(|&&b| b == b'\n').count() as u64;
+            let more = blank > 0 && blank == ahead.len();
+            input.consume(blank);
+            self.offset += blank as u64;
+            if !more {
+                return Ok(self.breaks + 1);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A log of `rows` (each a line, its line break included) after the header.
+    fn log_of(rows: &[String]) -> Vec<u8> {
+        let mut text = format!("{HEADER}\n");
+        text.extend(rows.iter().map(String::as_str));
+        text.into_bytes()
+    }
+
+    /// A good row, its entered answer `entered`.
+    fn good(entered: &str) -> String {
+        record::example(entered).to_csv_line()
+    }
+
+    /// The entered answers of the rows read from `bytes[span]` and the warnings, rows no
+    /// longer than `limit`.
+    fn read_within(bytes: &[u8], span: Span, limit: u64) -> (Vec<String>, Vec<String>, SpanRead) {
+        let mut rows = Vec::new();
+        let mut warnings = Vec::new();
+        let out = Delivery {
+            name: Path::new("t.csv"),
+            row: |attempt: &AttemptRef<'_>| rows.push(attempt.entered.to_string()),
+            warn: |warning: Warning| warnings.push(warning.to_string()),
+            skipped: 0,
+        };
+        let lines = LineFinder::new(|| Ok(bytes));
+        let input = &bytes[span.start as usize..];
+        let read = read_span_within(input, span, lines, out, limit).unwrap();
+        (rows, warnings, read)
+    }
+
+    const WHOLE: Span = Span {
+        start: 0,
+        end: u64::MAX,
+    };
+
+    #[test]
+    fn rows_longer_than_the_limit_are_skipped_by_line() {
+        let long = format!("{}\n", "x".repeat(5000));
+        let quoted = format!("a,\"{}\n{}\",b\n", "q".repeat(3000), "q".repeat(3000));
+        let log = log_of(&[
+            good("A1"),
+            long.clone(),
+            good("A2"),
+            "\n\n".to_string(),
+            quoted,
+            good("A3"),
+            long.trim_end().to_string(),
+        ]);
+        let (rows, warnings, read) = read_within(&log, WHOLE, 4096);
+        assert_eq!(rows, ["A1", "A2", "A3"]);
+        assert_eq!(
+            warnings,
+            [
+                "t.csv:3: row longer than 4096 bytes; row skipped",
+                "t.csv:7: row longer than 4096 bytes; row skipped",
+                "t.csv:10: row longer than 4096 bytes; row skipped",
+            ]
+        );
+        assert_eq!((read.skipped, read.stopped_at), (3, log.len() as u64));
+    }
+
+    #[test]
+    fn after_a_stray_quote_long_rows_are_skipped_too() {
+        let log = log_of(&[
+            "stray\"quote\n".to_string(),
+            good("A1"),
+            format!("{}\r\n", "y\"".repeat(3000)),
+            good("A2"),
+        ]);
+        let (rows, warnings, _) = read_within(&log, WHOLE, 4096);
+        assert_eq!(rows, ["A1", "A2"]);
+        assert_eq!(warnings.len(), 2);
+        assert!(
+            warnings[0].starts_with("t.csv:2: row has 1 fields"),
+            "{warnings:?}"
+        );
+        assert_eq!(
+            warnings[1],
+            "t.csv:4: row longer than 4096 bytes; row skipped"
+        );
+    }
+
+    #[test]
+    fn blank_lines_before_a_row_do_not_count_as_its_length() {
+        let log = log_of(&[good("A1"), "\n".repeat(10_000), good("A2"), "x,y\n".into()]);
+        let (rows, warnings, _) = read_within(&log, WHOLE, 4096);
+        assert_eq!(rows, ["A1", "A2"]);
+        assert_eq!(
+            warnings,
+            ["t.csv:10004: row has 2 fields, expected 18 (cut short?); row skipped"]
+        );
+    }
+
+    #[test]
+    fn a_long_first_line_is_not_a_log() {
+        let mut bytes = vec![b'h'; 10_000];
+        let err = read_log_from(
+            &bytes[..],
+            || Ok(&bytes[..]),
+            Path::new("t.csv"),
+            |_| {},
+            |_| {},
+        );
+        let message = err.unwrap_err().to_string();
+        assert!(
+            message.starts_with("t.csv is not a codedrill log"),
+            "{message}"
+        );
+        bytes[3000] = 0;
+        let err = read_span_within(
+            &bytes[..],
+            WHOLE,
+            LineFinder::new(|| Ok(&bytes[..])),
+            Delivery {
+                name: Path::new("t.csv"),
+                row: |_: &AttemptRef<'_>| {},
+                warn: |_: Warning| {},
+                skipped: 0,
+            },
+            4096,
+        );
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "t.csv is a binary file, not a codedrill log"
+        );
+    }
+
+    #[test]
+    fn spans_read_as_the_whole_file_reads() {
+        let long = format!("{}\n", "z".repeat(6000));
+        let mut rows = Vec::new();
+        for n in 0..40 {
+            rows.push(good(&format!("E{n}")));
+            if n % 7 == 3 {
+                rows.push(long.clone());
+            }
+        }
+        let log = log_of(&rows);
+        let (all_rows, all_warnings, _) = read_within(&log, WHOLE, 4096);
+        assert_eq!(all_rows.len(), 40);
+        assert_eq!(all_warnings.len(), 6);
+        for cut in [log.len() / 3, log.len() / 2, 2 * log.len() / 3] {
+            let cut = cut + memchr::memchr(b'\n', &log[cut..]).unwrap() + 1;
+            let first = Span {
+                start: 0,
+                end: cut as u64,
+            };
+            let second = Span {
+                start: cut as u64,
+                end: u64::MAX,
+            };
+            let (mut rows, mut warnings, read) = read_within(&log, first, 4096);
+            assert_eq!(read.stopped_at, cut as u64);
+            let (more_rows, more_warnings, _) = read_within(&log, second, 4096);
+            rows.extend(more_rows);
+            warnings.extend(more_warnings);
+            assert_eq!(
+                (&rows, &warnings),
+                (&all_rows, &all_warnings),
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_header_may_be_quoted() {
+        let quoted: Vec<String> = COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
+        let header = quoted.join(",");
+        assert!(is_header(header.as_bytes()));
+        assert!(is_header(format!("\u{feff}{header}\r").as_bytes()));
+        assert!(is_header(HEADER.as_bytes()));
+        assert!(!is_header(HEADER.replace("user", "\"user").as_bytes()));
+        assert!(!is_header(format!("{HEADER},extra").as_bytes()));
+        assert!(!is_header(b"timestamp,session"));
+    }
+
+    #[test]
+    fn a_foreign_first_line_is_not_quoted_back() {
+        let message =
+            check_first_line(b"root:secret", b"root:secret\n", Path::new("x")).unwrap_err();
+        assert_eq!(
+            message,
+            "x is not a codedrill log (its first line is not the log header: timestamp,session,...)"
+        );
+        assert!(!message.contains("secret"));
+    }
+
+    #[test]
+    fn lines_start_after_breaks_but_not_before_a_byte_order_mark() {
+        let mut file = tempfile::tempfile().unwrap();
+        let mut text = vec![b'a'; 100_000];
+        text[70_000] = b'\n';
+        text.extend(b"\n\xEF\xBB\xBFrow\nnext\n");
+        file.write_all(&text).unwrap();
+        assert_eq!(line_start_after(&mut file, 0).unwrap(), Some(70_001));
+        assert_eq!(
+            line_start_after(&mut file, 70_001).unwrap(),
+            Some(100_001 + 7)
+        );
+        assert_eq!(
+            line_start_after(&mut file, 100_000).unwrap(),
+            Some(100_001 + 7)
+        );
+        assert_eq!(line_start_after(&mut file, 100_010).unwrap(), None);
     }
 }

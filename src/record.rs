@@ -7,6 +7,8 @@
 //!   without it.
 //! - A row never spans lines: line breaks in fields are written as spaces, so a row cut by a
 //!   crash is the tail after the last line break.
+//! - Numbers have bounds: times at most a day ([`MAX_MS`]), key counts at most [`MAX_KEYS`];
+//!   a row past one is damage, skipped like any malformed row, so sums stay meaningful.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -35,6 +37,15 @@ pub const COLUMNS: [&str; 18] = [
     "keystrokes",
     "backspaces",
 ];
+
+/// The most milliseconds `elapsed_ms` and `first_key_ms` may hold: a day. A larger number
+/// is damage rather than an answer's time, and sums of such numbers would mean nothing.
+pub const MAX_MS: u64 = 86_400_000;
+
+/// The most keys `keystrokes` and `backspaces` may hold: a key every millisecond for a day.
+/// No one types that much; it also leaves room for answers pasted or piped in whole (an 80 MB
+/// piped line counts as that many keys), which codedrill logs and must read back.
+pub const MAX_KEYS: u64 = 86_400_000;
 
 /// The header line, exactly (without its line break).
 pub const HEADER: &str = "timestamp,session,user,mode,deck,item,system,category,prompt,expected,entered,verdict,detail,score,elapsed_ms,first_key_ms,keystrokes,backspaces";
@@ -288,7 +299,7 @@ pub fn parse_row<'a>(fields: &[&'a str; 18]) -> Result<AttemptRef<'a>, String> {
         .ok()
         .filter(|s| (0.0..=1.0).contains(s))
         .ok_or_else(|| format!("`score` is not a number from 0 to 1: {score:?}"))?;
-    let first_key_ms = match whole(15, first_key_ms) {
+    let first_key_ms = match milliseconds(15, first_key_ms) {
         Ok(ms) => Some(ms),
         // Empty when the answer was piped.
         Err(_) if first_key_ms.trim().is_empty() => None,
@@ -312,11 +323,35 @@ pub fn parse_row<'a>(fields: &[&'a str; 18]) -> Result<AttemptRef<'a>, String> {
             name => Some(Detail::parse(name).ok_or_else(|| format!("unknown detail {name:?}"))?),
         },
         score,
-        elapsed_ms: whole(14, elapsed_ms)?,
+        elapsed_ms: milliseconds(14, elapsed_ms)?,
         first_key_ms,
-        keystrokes: whole(16, keystrokes)?,
-        backspaces: whole(17, backspaces)?,
+        keystrokes: keys(16, keystrokes)?,
+        backspaces: keys(17, backspaces)?,
     })
+}
+
+/// A whole number of milliseconds in column `at`, at most [`MAX_MS`].
+fn milliseconds(at: usize, raw: &str) -> Result<u64, String> {
+    at_most(at, raw, MAX_MS, format_args!("a day"))
+}
+
+/// A whole number of keys in column `at`, at most [`MAX_KEYS`].
+fn keys(at: usize, raw: &str) -> Result<u64, String> {
+    at_most(
+        at,
+        raw,
+        MAX_KEYS,
+        format_args!("a day of typing ({MAX_KEYS})"),
+    )
+}
+
+/// A whole number in column `at`, at most `max` (`bound` says what that is).
+fn at_most(at: usize, raw: &str, max: u64, bound: fmt::Arguments<'_>) -> Result<u64, String> {
+    let number = whole(at, raw)?;
+    if number > max {
+        return Err(format!("`{}` is more than {bound}: {number}", COLUMNS[at]));
+    }
+    Ok(number)
 }
 
 /// A whole number in column `at` (spaces around it allowed).
@@ -519,6 +554,36 @@ mod tests {
         let mut piped = good.clone();
         piped[15] = Vec::new();
         assert_eq!(parse(&piped).unwrap().first_key_ms, None);
+    }
+
+    #[test]
+    fn numbers_past_their_bound_are_refused_by_name() {
+        let good = fields_of(&attempt("E11.9").to_csv_line());
+        let with = |at: usize, value: u64| {
+            let mut fields = good.clone();
+            fields[at] = value.to_string().into_bytes();
+            parse(&fields)
+        };
+        assert_eq!(
+            with(14, u64::MAX).unwrap_err(),
+            "`elapsed_ms` is more than a day: 18446744073709551615"
+        );
+        assert_eq!(
+            with(15, MAX_MS + 1).unwrap_err(),
+            "`first_key_ms` is more than a day: 86400001"
+        );
+        assert_eq!(
+            with(16, MAX_KEYS + 1).unwrap_err(),
+            "`keystrokes` is more than a day of typing (86400000): 86400001"
+        );
+        assert_eq!(
+            with(17, u64::MAX).unwrap_err(),
+            "`backspaces` is more than a day of typing (86400000): 18446744073709551615"
+        );
+        assert_eq!(with(14, MAX_MS).unwrap().elapsed_ms, MAX_MS);
+        assert_eq!(with(15, MAX_MS).unwrap().first_key_ms, Some(MAX_MS));
+        assert_eq!(with(16, MAX_KEYS).unwrap().keystrokes, MAX_KEYS);
+        assert_eq!(with(17, MAX_KEYS).unwrap().backspaces, MAX_KEYS);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::report::progress::progress_bar;
 use crate::report::reader::{self, WARNINGS_SHOWN};
@@ -55,10 +55,18 @@ pub struct Args {
     pub output: Option<PathBuf>,
 }
 
-/// A `YYYY-MM-DD` date.
+/// A `YYYY-MM-DD` date of the years 1 to 9999: those a log's timestamps can hold, and all a
+/// report can show (chrono also reads signed and five-digit years, which would not compare
+/// with logged dates, or not fit where a date is shown).
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|err| format!("{text:?} is not a date like 2026-11-27 ({err})"))
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|err| format!("{text:?} is not a date like 2026-11-27 ({err})"))?;
+    if !(1..=9999).contains(&date.year()) {
+        return Err(format!(
+            "{text:?} is out of range: dates are from 0001-01-01 to 9999-12-31"
+        ));
+    }
+    Ok(date)
 }
 
 pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
@@ -155,5 +163,25 @@ fn write_report(report: &Report, format: Format, output: Option<(&PathBuf, File)
             out.flush()?;
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_of_the_years_1_to_9999() {
+        for good in ["0001-01-01", "2026-11-27", " 2026-11-27 ", "9999-12-31"] {
+            assert!(parse_date(good).is_ok(), "{good}");
+        }
+        for out in ["+10000-01-01", "-0001-01-01", "0000-12-31", "+99999-01-01"] {
+            let message = parse_date(out).unwrap_err();
+            assert!(
+                message.ends_with("out of range: dates are from 0001-01-01 to 9999-12-31"),
+                "{out}: {message}"
+            );
+        }
+        assert!(parse_date("2026-13-01").unwrap_err().contains("not a date"));
     }
 }

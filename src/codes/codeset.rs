@@ -6,7 +6,8 @@
 //! lookup is a binary search over line starts.
 
 use std::cell::OnceCell;
-use std::fs;
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -14,6 +15,7 @@ use anyhow::{Context, Result, bail};
 use super::System;
 
 use crate::embedded as data;
+use crate::log::bounded::{self, ROW_LIMIT};
 
 /// Whether a code can be billed (a complete code) or only groups others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -448,23 +450,91 @@ pub fn icd10pcs_body_system_of(code: &str) -> Option<String> {
 /// Reads a CMS ICD-10-CM order file (`icd10cm_order_YYYY.txt`): fixed width, order number
 /// (5), code without dot (7), billable flag, short title (60), long title.
 pub fn load_order_file(path: &Path) -> Result<CodeSet> {
-    let bytes =
-        fs::read(path).with_context(|| format!("cannot read code set {}", path.display()))?;
-    let text = String::from_utf8_lossy(&bytes);
+    let read_error = || format!("cannot read code set {}", path.display());
+    let meta = fs::metadata(path).with_context(read_error)?;
+    // A device, FIFO or socket could block, or never end: refused before reading.
+    if meta.is_dir() {
+        bail!("code set {} is a folder, not a file", path.display());
+    }
+    if !meta.is_file() {
+        bail!(
+            "code set {} is not a regular file (a device, FIFO or socket)",
+            path.display()
+        );
+    }
+    let file = File::open(path).with_context(read_error)?;
+    read_order_file(BufReader::new(file), path, ROW_LIMIT)
+}
+
+/// Malformed lines listed in an error; the rest are counted.
+const PROBLEMS_SHOWN: usize = 20;
+
+/// The malformed lines of a code set: the first [`PROBLEMS_SHOWN`] listed, all counted.
+#[derive(Debug, Default)]
+struct Malformed {
+    listed: Vec<String>,
+    count: usize,
+}
+
+impl Malformed {
+    fn add(&mut self, path: &Path, number: usize, message: &str) {
+        self.count += 1;
+        if self.listed.len() < PROBLEMS_SHOWN {
+            self.listed
+                .push(format!("{}:{number}: {message}", path.display()));
+        }
+    }
+
+    /// Every line listed, then how many there are when some were left out.
+    fn check(mut self, path: &Path) -> Result<()> {
+        if self.count > PROBLEMS_SHOWN {
+            self.listed.push(format!(
+                "{}: {} malformed lines in all ({PROBLEMS_SHOWN} shown)",
+                path.display(),
+                self.count
+            ));
+        }
+        if !self.listed.is_empty() {
+            bail!("code set file is malformed:\n{}", self.listed.join("\n"));
+        }
+        Ok(())
+    }
+}
+
+/// [`load_order_file`] over a reader, lines of at most `limit` bytes.
+fn read_order_file(mut input: impl BufRead, path: &Path, limit: u64) -> Result<CodeSet> {
+    let read_error = || format!("cannot read code set {}", path.display());
     let mut rows: Vec<(String, &'static str, String)> = Vec::new();
-    let mut problems = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+    let mut malformed = Malformed::default();
+    let mut line = Vec::new();
+    let mut number = 0;
+    while let Some(whole) =
+        read_line_within(&mut input, &mut line, limit).with_context(read_error)?
+    {
+        number += 1;
+        let text = String::from_utf8_lossy(&line);
+        let text = text.strip_suffix('\r').unwrap_or(&text);
+        if whole && text.trim().is_empty() {
             continue;
         }
-        match parse_order_line(line) {
+        let parsed = if whole {
+            parse_order_line(text)
+        } else {
+            Err(bounded::too_long(limit))
+        };
+        match parsed {
             Ok(row) => rows.push(row),
-            Err(message) => problems.push(format!("{}:{}: {message}", path.display(), index + 1)),
+            // Said without quoting the line: the file may be anything, a link to a secret one
+            // say.
+            Err(_) if rows.is_empty() && malformed.count == 0 => bail!(
+                "{} is not a CMS order file (its first line is not in the order-file layout: \
+                 order number, code, billable flag 0 or 1, short and long titles)",
+                path.display()
+            ),
+            Err(message) => malformed.add(path, number, &message),
         }
     }
-    if !problems.is_empty() {
-        bail!("code set file is malformed:\n{}", problems.join("\n"));
-    }
+    malformed.check(path)?;
     if rows.is_empty() {
         bail!("{}: code set file has no codes", path.display());
     }
@@ -474,6 +544,40 @@ pub fn load_order_file(path: &Path) -> Result<CodeSet> {
         text.push_str(&format!("{code}\t{status}\t{description}\n"));
     }
     Ok(CodeSet::from_lines(Lines::new(text)))
+}
+
+/// Reads one line (without its `\n`) into `line`: `Some(true)` when whole, `Some(false)` when
+/// longer than `limit` bytes (the rest read through, not kept), `None` at the end.
+fn read_line_within(
+    input: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    limit: u64,
+) -> io::Result<Option<bool>> {
+    line.clear();
+    let (mut any, mut whole) = (false, true);
+    loop {
+        let bytes = input.fill_buf()?;
+        if bytes.is_empty() {
+            return Ok(any.then_some(whole));
+        }
+        any = true;
+        let (content, used) = match memchr::memchr(b'\n', bytes) {
+            Some(at) => (&bytes[..at], at + 1),
+            None => (bytes, bytes.len()),
+        };
+        if whole && (line.len() + content.len()) as u64 > limit {
+            whole = false;
+            line.clear();
+        }
+        if whole {
+            line.extend_from_slice(content);
+        }
+        let ended = used > content.len();
+        input.consume(used);
+        if ended {
+            return Ok(Some(whole));
+        }
+    }
 }
 
 fn parse_order_line(line: &str) -> std::result::Result<(String, &'static str, String), String> {
@@ -553,6 +657,78 @@ mod tests {
         assert_eq!(sets.icd10pcs.status("0DT44ZZ"), Some(Status::Billable));
         assert_eq!(sets.icd10cm.status("E11"), Some(Status::Header));
         assert_eq!(sets.icd10cm.status("E1199"), None);
+    }
+
+    fn order_line(order: u32, code: &str, title: &str) -> String {
+        format!("{order:05} {code:<7} 1 {title:<60} {title}\n")
+    }
+
+    fn read_order_text(text: &str, limit: u64) -> Result<CodeSet> {
+        read_order_file(text.as_bytes(), Path::new("o.txt"), limit)
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_malformed() {
+        let text = format!(
+            "{}{}\n{}",
+            order_line(1, "E119", "Diabetes"),
+            "9".repeat(5000),
+            order_line(2, "I10", "Hypertension")
+        );
+        let message = read_order_text(&text, 4096).err().unwrap().to_string();
+        assert_eq!(
+            message,
+            "code set file is malformed:\no.txt:2: row longer than 4096 bytes"
+        );
+        let good = format!("\n{}", order_line(1, "E119", "Diabetes"));
+        let set = read_order_text(&good, 4096).unwrap();
+        assert_eq!(set.status("E119"), Some(Status::Billable));
+    }
+
+    #[test]
+    fn a_file_that_is_not_an_order_file_is_not_quoted() {
+        let message = read_order_text("root:x:0:0:secret\n", 4096)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            message.starts_with("o.txt is not a CMS order file ("),
+            "{message}"
+        );
+        assert!(!message.contains("root"), "{message}");
+        let long = read_order_text(&"0".repeat(5000), 4096)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            long.starts_with("o.txt is not a CMS order file ("),
+            "{long}"
+        );
+    }
+
+    #[test]
+    fn malformed_lines_are_listed_up_to_a_count() {
+        let mut text = order_line(1, "E119", "Diabetes");
+        for _ in 0..25 {
+            text.push_str("00002 E11.9\n");
+        }
+        let message = read_order_text(&text, 4096).err().unwrap().to_string();
+        assert_eq!(message.lines().count(), 1 + PROBLEMS_SHOWN + 1, "{message}");
+        assert!(
+            message.ends_with("o.txt: 25 malformed lines in all (20 shown)"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn reads_lines_within_a_limit() {
+        let mut input = &b"ab\r\ncdefgh\nij"[..];
+        let mut line = Vec::new();
+        let mut read = || read_line_within(&mut input, &mut line, 4).unwrap();
+        assert_eq!(read(), Some(true));
+        assert_eq!(read(), Some(false));
+        assert_eq!(read(), Some(true));
+        assert_eq!(read(), None);
     }
 
     #[test]

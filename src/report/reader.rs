@@ -67,10 +67,7 @@ pub fn read_file(
     threads: usize,
     progress: &ProgressBar,
 ) -> Result<FileResult> {
-    if path.is_dir() {
-        bail!("log {} is a folder, not a file", path.display());
-    }
-    let mut file = open(path)?;
+    let mut file = log::open_log(path)?;
     let len = file
         .metadata()
         .with_context(|| format!("cannot read log {}", path.display()))?

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod bounds;
 mod cli;
 mod codesets;
 mod decks;

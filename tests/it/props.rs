@@ -12,7 +12,7 @@ use proptest::test_runner::{Config, TestRunner};
 use codedrill::codes::{self, CodeSets, System};
 use codedrill::deck::parse_deck;
 use codedrill::log::read_log_from;
-use codedrill::record::{Attempt, HEADER, Mode, guard, unguard};
+use codedrill::record::{Attempt, HEADER, MAX_KEYS, MAX_MS, Mode, guard, unguard};
 use codedrill::report::{Aggregator, Filters, GroupBy};
 use codedrill::score::{AnswerKey, Detail, Scorer, Verdict};
 
@@ -309,12 +309,15 @@ fn attempt() -> impl Strategy<Value = Attempt> {
         prop::option::of(prop::sample::select(Detail::ALL.to_vec())),
     );
     let texts = prop::collection::vec(text_field(), 10);
+    // Numbers up to their bounds, the bounds themselves often (a row past them is skipped).
+    let ms = prop_oneof![0..=MAX_MS, Just(MAX_MS)];
+    let keys = || prop_oneof![0..=MAX_KEYS, Just(MAX_KEYS)];
     let numbers = (
         0u32..=1000,
-        any::<u64>(),
-        any::<Option<u64>>(),
-        any::<u64>(),
-        any::<u64>(),
+        ms.clone(),
+        prop::option::of(ms),
+        keys(),
+        keys(),
     );
     (texts, kinds, numbers).prop_map(
         |(t, (mode, system, verdict, detail), (score, elapsed, first, keys, backs))| Attempt {
@@ -379,6 +382,61 @@ fn log_rows_round_trip_through_the_guard() {
         prop_assert_eq!(rows, expected);
         Ok(())
     });
+}
+
+/// An attempt with one of its numbers past its bound: the field's name and the number.
+fn out_of_bounds() -> impl Strategy<Value = (Attempt, &'static str, u64)> {
+    let field = prop::sample::select(vec![
+        ("elapsed_ms", MAX_MS),
+        ("first_key_ms", MAX_MS),
+        ("keystrokes", MAX_KEYS),
+        ("backspaces", MAX_KEYS),
+    ]);
+    (attempt(), field, any::<u64>()).prop_map(|(mut attempt, (name, max), n)| {
+        let value = max + 1 + n % (u64::MAX - max);
+        match name {
+            "elapsed_ms" => attempt.elapsed_ms = value,
+            "first_key_ms" => attempt.first_key_ms = Some(value),
+            "keystrokes" => attempt.keystrokes = value,
+            _ => attempt.backspaces = value,
+        }
+        (attempt, name, value)
+    })
+}
+
+#[test]
+fn rows_with_numbers_past_their_bounds_are_skipped_not_counted() {
+    check(
+        500,
+        (out_of_bounds(), attempt()),
+        |((bad, name, value), good)| {
+            let text = format!("{HEADER}\n{}{}", bad.to_csv_line(), good.to_csv_line());
+            let mut aggregator = Aggregator::new(GroupBy::Deck, &Filters::default());
+            let mut warnings = Vec::new();
+            let skipped = read_log_from(
+                text.as_bytes(),
+                || Ok(text.as_bytes()),
+                Path::new("bounds.csv"),
+                |attempt| aggregator.add(attempt),
+                |warning| warnings.push(warning.to_string()),
+            )
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            aggregator.skip(skipped);
+            prop_assert_eq!(skipped, 1);
+            prop_assert_eq!(warnings.len(), 1);
+            let said = format!("bounds.csv:2: `{name}` is more than a day");
+            prop_assert!(warnings[0].starts_with(&said), "{}", warnings[0]);
+            prop_assert!(
+                warnings[0].ends_with(&format!(": {value}; row skipped")),
+                "{}",
+                warnings[0]
+            );
+            let report = aggregator.finish(Vec::new());
+            prop_assert_eq!(report.overall.attempts, 1);
+            prop_assert_eq!(report.skipped_rows, 1);
+            Ok(())
+        },
+    );
 }
 
 #[test]
