@@ -197,8 +197,18 @@ impl std::fmt::Display for Warning {
     }
 }
 
+/// Whether a path is a regular file that starts with the log header.
+pub fn is_log_file(path: &Path) -> bool {
+    if !fs::metadata(path).is_ok_and(|meta| meta.is_file()) {
+        return false;
+    }
+    let mut start = Vec::new();
+    let read = File::open(path).and_then(|file| file.take(4096).read_to_end(&mut start));
+    read.is_ok() && starts_like_a_log(&start)
+}
+
 /// Whether the first bytes of a file are the log header.
-pub fn starts_like_a_log(start: &[u8]) -> bool {
+fn starts_like_a_log(start: &[u8]) -> bool {
     let first = start.split(|&b| b == b'\n').next().unwrap_or(&[]);
     check_first_line(first, start, Path::new("")).is_ok()
 }

@@ -2,7 +2,6 @@
 //! a path that cannot be written fails at once, and never one of the logs read or written.
 
 use std::fs::{self, File};
-use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -19,7 +18,7 @@ pub fn create(path: &Path, logs: &[&Path]) -> Result<File> {
             log.display()
         );
     }
-    if is_log(path) {
+    if log::is_log_file(path) {
         bail!(
             "-o {}: that file is a codedrill attempt log; name another file for the output",
             path.display()
@@ -34,19 +33,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
-}
-
-/// Whether a regular file starts with the log header.
-fn is_log(path: &Path) -> bool {
-    let Ok(meta) = fs::metadata(path) else {
-        return false;
-    };
-    if !meta.is_file() {
-        return false;
-    }
-    let mut start = Vec::new();
-    let read = File::open(path).and_then(|file| file.take(4096).read_to_end(&mut start));
-    read.is_ok() && log::starts_like_a_log(&start)
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use std::time::Duration;
 use crate::clock::millis;
 use crate::deck::Item;
 use crate::metrics::{Accumulator, Metrics};
-use crate::record::Attempt;
 pub use crate::record::Mode;
+use crate::record::{Attempt, MAX_KEYS, MAX_MS};
 use crate::score::{Detail, Outcome, Scorer, Verdict};
 
 /// Longest answer kept in the log; longer input is cut (and the summary says so).
@@ -177,10 +177,12 @@ pub fn conclude(
         verdict: outcome.verdict,
         detail: outcome.detail,
         score: outcome.score,
-        elapsed_ms: millis(answer.at.saturating_sub(typing.started)),
-        first_key_ms: typing.first_key.map(millis),
-        keystrokes: typing.keystrokes,
-        backspaces: typing.backspaces,
+        // Held within what a log row may hold, so every row written can be read back (an item
+        // left open past a day, a pasted flood).
+        elapsed_ms: millis(answer.at.saturating_sub(typing.started)).min(MAX_MS),
+        first_key_ms: typing.first_key.map(|at| millis(at).min(MAX_MS)),
+        keystrokes: typing.keystrokes.min(MAX_KEYS),
+        backspaces: typing.backspaces.min(MAX_KEYS),
     };
     Some(ItemResult {
         item: item.clone(),
@@ -379,6 +381,25 @@ mod tests {
             (Verdict::TimedOut, "E1")
         );
         assert_eq!(result.attempt.mode, Mode::Exam);
+    }
+
+    #[test]
+    fn rows_stay_within_what_a_log_row_may_hold() {
+        let scratch_clock = FakeClock::default();
+        let mut answer = type_keys(&scratch_clock, &[Key::Char('E'), Key::Enter]);
+        answer.at += Duration::from_secs(3 * 86_400);
+        let result = conclude(
+            &info(Mode::Practice),
+            &Scorer::new(None, false),
+            &item("E11.9"),
+            &answer,
+            "2026-11-27T10:00:00+00:00".into(),
+        )
+        .unwrap();
+        assert_eq!(result.attempt.elapsed_ms, MAX_MS);
+        let line = result.attempt.to_csv_line();
+        let fields: Vec<&[u8]> = line.trim_end().split(',').map(str::as_bytes).collect();
+        assert!(crate::record::parse_fields(&fields).is_ok(), "{line}");
     }
 
     #[test]

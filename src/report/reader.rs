@@ -12,12 +12,14 @@ use indicatif::ProgressBar;
 
 use super::aggregate::Aggregator;
 use crate::log::{self, Span, SpanRead, Warning};
+use crate::visible::visible;
 
 /// Warnings kept per file; the rest are counted.
 pub const WARNINGS_SHOWN: usize = 20;
 
 /// The log files named by the arguments: files as they are, folders as the `*.csv` files in
-/// them (sorted).
+/// them that are codedrill logs (sorted). Other CSV files in a folder (a report written there,
+/// a class list) are skipped with a note, not an error.
 pub fn expand_logs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut logs = Vec::new();
     for path in paths {
@@ -36,6 +38,14 @@ pub fn expand_logs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             p.is_file()
                 && p.extension()
                     .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
+        });
+        found.retain(|p| {
+            let log = log::is_log_file(p);
+            if !log {
+                let shown = p.display().to_string();
+                eprintln!("{}: skipped, not a codedrill log", visible(&shown));
+            }
+            log
         });
         if found.is_empty() {
             bail!("folder {} holds no *.csv logs", path.display());

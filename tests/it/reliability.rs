@@ -810,3 +810,36 @@ fn spans_under_a_second_and_zero_counts_are_usage_errors() {
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_report_written_into_a_folder_of_logs_is_skipped_by_later_reports() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("class");
+    fs::create_dir(&folder).unwrap();
+    fs::copy(fixture("logs/class.csv"), folder.join("ana.csv")).unwrap();
+    let summary = folder.join("summary.csv");
+    let first = codedrill()
+        .args([
+            "report",
+            path(&folder),
+            "--format",
+            "csv",
+            "-o",
+            path(&summary),
+        ])
+        .output()
+        .unwrap();
+    assert!(first.status.success(), "{first:?}");
+    let again = codedrill()
+        .args(["report", path(&folder), "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(again.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("summary.csv: skipped, not a codedrill log"),
+        "{stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(report["logs"].as_array().map(Vec::len), Some(1));
+}
