@@ -30,6 +30,13 @@ pub struct Question<'a> {
 pub trait Frontend {
     /// Shows the question and returns the answer; the answer's times come from `clock`.
     fn ask(&mut self, question: &Question, clock: &dyn Clock) -> Result<Answer>;
+
+    /// Waits, after an item's feedback, until the user is ready for the next item, so that
+    /// reading the feedback is never counted as answering time. `false` ends the session.
+    /// Piped input has nothing to read: it goes straight on.
+    fn pause(&mut self) -> Result<bool> {
+        Ok(true)
+    }
 }
 
 /// How a session runs.
@@ -130,7 +137,8 @@ fn ask_items(
         let time_is_up =
             answer.ending == Ending::TimedOut && question.deadlines.session_over(answer.at);
         results.push(result);
-        if time_is_up {
+        let more = index + 1 < plan.items.len();
+        if time_is_up || (plan.feedback && more && !frontend.pause()?) {
             break;
         }
     }

@@ -122,12 +122,44 @@ impl TermFrontend {
             .progress_chars("█▉ ");
         let length = span.map(|s| s.as_millis() as u64).unwrap_or(1).max(1);
         let bar = ProgressBar::with_draw_target(Some(length), target).with_style(style);
+        // The bar shows the time left: full when the prompt is drawn, empty when time is up.
+        bar.set_position(length);
         bar.set_message("");
         bar
     }
 }
 
 impl Frontend for TermFrontend {
+    fn pause(&mut self) -> Result<bool> {
+        signals::watch(restore_terminal_if_raw);
+        let mut stdout = io::stdout();
+        write!(stdout, "{}", self.palette.dim("Enter: next item · q: end"))?;
+        stdout.flush()?;
+        let guard = RawGuard::enter()?;
+        let go_on = loop {
+            if signals::requested() {
+                break false;
+            }
+            let Some(Event::Key(event)) = next_event(deadline::TICK)? else {
+                continue;
+            };
+            match decode_key(&event) {
+                Some(Key::Enter | Key::Char(' ')) => break true,
+                Some(Key::Char('q' | 'Q') | Key::Esc | Key::Quit) => break false,
+                _ => {}
+            }
+        };
+        drop(guard);
+        // The hint line is replaced by a blank one before the next item.
+        let cleared = write!(stdout, "\r\x1b[2K").and_then(|()| stdout.flush());
+        if let Err(err) = cleared
+            && !signals::requested()
+        {
+            return Err(err.into());
+        }
+        Ok(go_on)
+    }
+
     fn ask(&mut self, question: &Question, clock: &dyn Clock) -> Result<Answer> {
         signals::watch(restore_terminal_if_raw);
         let mut stdout = io::stdout();
@@ -146,7 +178,7 @@ impl Frontend for TermFrontend {
                 Next::End(ending) => break ending,
             };
             if let Some(deadline) = question.deadlines.first() {
-                bar.set_position((now - started).as_millis() as u64);
+                bar.set_position((deadline - now).as_millis() as u64);
                 bar.set_prefix(time_left(deadline - now));
             }
             let Some(Event::Key(event)) = next_event(wait)? else {

@@ -32,6 +32,7 @@ fn typing_with_a_correction_then_ctrl_c_keeps_the_row_and_restores_the_terminal(
     std::thread::sleep(std::time::Duration::from_millis(200));
     type_keys(&mut pty, "\r");
     pty.exp_string("correct").unwrap();
+    next_item(&mut pty);
     pty.exp_string("Essential hypertension").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(200));
     type_keys(&mut pty, "I1");
@@ -70,6 +71,7 @@ fn escape_skips_and_time_limit_ends_an_item_mid_typing() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     type_keys(&mut pty, "\x1b");
     pty.exp_string("skipped").unwrap();
+    next_item(&mut pty);
     pty.exp_string("Essential hypertension").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
     type_keys(&mut pty, "I1");
@@ -119,6 +121,7 @@ fn signals_on_a_terminal_keep_the_rows_and_restore_the_terminal() {
         pty.exp_string("Type 2 diabetes, no complications").unwrap();
         std::thread::sleep(Duration::from_millis(200));
         type_keys(&mut pty, b"E11.9\r");
+        next_item(&mut pty);
         pty.exp_string("Essential hypertension").unwrap();
         type_keys(&mut pty, b"I1");
         wait_for_rows(&scratch.log(), 1);
@@ -145,6 +148,7 @@ fn a_panic_on_a_terminal_keeps_the_rows_and_restores_the_terminal() {
     pty.exp_string("Type 2 diabetes, no complications").unwrap();
     std::thread::sleep(Duration::from_millis(200));
     type_keys(&mut pty, b"E11.9\r");
+    next_item(&mut pty);
     pty.exp_string("test panic injected at item 2").unwrap();
     pty.exp_string("exit=101").unwrap();
     assert_cooked(&pty.exp_eof().unwrap());
@@ -163,11 +167,14 @@ fn hostile_keys_on_a_terminal_are_capped_readable_and_bounded_in_memory() {
     let started = Instant::now();
     let mut terminal = pty.process().get_file_handle().unwrap();
     let writer = std::thread::spawn(move || terminal.write_all(&big));
-    pty.exp_string("Essential hypertension").unwrap();
+    pty.exp_string("Enter: next item").unwrap();
     writer.join().unwrap().unwrap();
+    type_keys(&mut pty, "\r");
+    pty.exp_string("Essential hypertension").unwrap();
     eprintln!("5 MB typed in the terminal in {:?}", started.elapsed());
     // NUL, Ctrl-A, invalid UTF-8 and a DEL-free mix of bytes around "I10".
     type_keys(&mut pty, b"I\x00\x011\xff\xfe\x020\r");
+    next_item(&mut pty);
     pty.exp_string("Inflammation of the liver").unwrap();
     let peak_kib = peak_rss_kib(pid);
     eprintln!("peak RSS with a 5 MB line typed: {peak_kib} KiB");
@@ -181,6 +188,12 @@ fn hostile_keys_on_a_terminal_are_capped_readable_and_bounded_in_memory() {
     let entered: Vec<&str> = rows.iter().map(|row| row.entered.as_str()).collect();
     assert_eq!(entered, ["A".repeat(256).as_str(), "I10"]);
     assert_eq!(rows[1].verdict, Verdict::Correct);
+}
+
+/// After an item's feedback the drill waits: Enter asks the next item.
+fn next_item(pty: &mut PtySession) {
+    pty.exp_string("Enter: next item").unwrap();
+    type_keys(pty, "\r");
 }
 
 /// A drill on the good fixture deck in file order.
@@ -200,5 +213,36 @@ fn a_usage_error_quoting_escape_sequences_prints_none_of_them() {
     assert!(
         !before_status.contains(['\u{1b}', '\u{7}']),
         "raw control characters: {before_status:?}"
+    );
+}
+
+#[test]
+fn reading_the_feedback_is_not_answering_time() {
+    let scratch = Scratch::new();
+    let mut pty = codedrill_in_pty(&scratch, &good_drill(), "").0;
+    pty.exp_string("Type 2 diabetes, no complications").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    type_keys(&mut pty, "E11.9\r");
+    pty.exp_string("Enter: next item").unwrap();
+    // Three seconds spent reading the feedback.
+    std::thread::sleep(Duration::from_secs(3));
+    type_keys(&mut pty, "\r");
+    pty.exp_string("Essential hypertension").unwrap();
+    type_keys(&mut pty, "I10\r");
+    pty.exp_string("Enter: next item").unwrap();
+    type_keys(&mut pty, "q");
+    pty.exp_string("Session summary").unwrap();
+    pty.exp_string("exit=0").unwrap();
+    assert_cooked(&pty.exp_eof().unwrap());
+    let rows = read_all(&scratch.log()).0;
+    assert_eq!(
+        rows.len(),
+        2,
+        "q at the pause ends the session after two items"
+    );
+    assert!(
+        rows[1].elapsed_ms < 1000,
+        "item 2 took {} ms",
+        rows[1].elapsed_ms
     );
 }
