@@ -6,6 +6,12 @@
 #   bash benches/compare_lookup.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for tool in hyperfine /usr/bin/time; do
+  command -v "$tool" > /dev/null || {
+    echo "needs $tool: apt-get install -y hyperfine time" >&2
+    exit 1
+  }
+done
 cargo build --release --quiet
 bin=target/release/codedrill
 venv=${VENV:-/tmp/codedrill-bench-venv}

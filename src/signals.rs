@@ -13,6 +13,25 @@
 #[cfg(unix)]
 pub(crate) use unix::{received, requested, watch};
 
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+
+/// Ctrl-C pressed as a key: in raw mode the terminal sends no signal, but the session ends
+/// as SIGINT ends it, with the same exit status.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Notes that Ctrl-C was pressed on the terminal.
+pub(crate) fn note_interrupt() {
+    INTERRUPTED.store(true, AtomicOrdering::SeqCst);
+}
+
+/// Whether Ctrl-C was pressed on the terminal.
+fn interrupted() -> bool {
+    INTERRUPTED.load(AtomicOrdering::SeqCst)
+}
+
+/// SIGINT's number, the same on every Unix (and the status shells give Ctrl-C: 130).
+const INTERRUPT: i32 = 2;
+
 #[cfg(unix)]
 mod unix {
     use std::io::{self, IsTerminal};
@@ -99,6 +118,9 @@ mod unix {
 
     /// The signal that ended the session, if one did.
     pub fn received() -> Option<i32> {
+        if super::interrupted() {
+            return Some(super::INTERRUPT);
+        }
         if !requested() {
             return None;
         }
@@ -119,7 +141,7 @@ mod other {
     }
 
     pub(crate) fn received() -> Option<i32> {
-        None
+        super::interrupted().then_some(super::INTERRUPT)
     }
 }
 

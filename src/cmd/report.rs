@@ -93,6 +93,7 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     } else {
         args.logs.clone()
     };
+    let format = report_format(args)?;
     let logs = reader::expand_logs(&logs)?;
     // Made before the logs are read: `-o` may not name one of them, and a path that cannot be
     // written fails at once.
@@ -102,12 +103,32 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         None => None,
     };
     let report = make_report(&logs, args.by, &filters)?;
-    let format = args
-        .format
-        .or_else(|| args.output.as_deref().and_then(Format::from_extension))
-        .unwrap_or(Format::Table);
+    let written = output.as_ref().map(|(path, _)| path.display().to_string());
     write_report(&report, format, output)?;
+    if let Some(path) = written {
+        writeln!(std::io::stdout(), "Report written to {}", visible(&path))?;
+    }
     Ok(ExitStatus::Success)
+}
+
+/// The format asked for: `--format`, else what `-o`'s extension names, else a table. An `-o`
+/// file whose extension names no format (`report.pdf`) is refused rather than filled with a
+/// table.
+fn report_format(args: &Args) -> Result<Format> {
+    if let Some(format) = args.format {
+        return Ok(format);
+    }
+    let Some(path) = args.output.as_deref() else {
+        return Ok(Format::Table);
+    };
+    match (path.extension(), Format::from_extension(path)) {
+        (_, Some(format)) => Ok(format),
+        (None, None) => Ok(Format::Table),
+        (Some(_), None) => bail!(
+            "-o {}: codedrill cannot write that format; name a file ending in .txt, .csv, .json, .md or .html, or give --format",
+            visible(&path.display().to_string())
+        ),
+    }
 }
 
 /// Reads every log and builds the report; warnings go to stderr as `FILE:LINE: message`.

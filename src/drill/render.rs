@@ -66,6 +66,16 @@ pub fn describe(system: System, code: &str, codes: Option<&CodeSets>) -> String 
     }
 }
 
+/// A typed code as it was typed (`e119`, not `E11.9`: under `--strict` the layout is what
+/// was graded), with the official description of the code it reads as, when it is real.
+fn describe_typed(system: System, code: &str, codes: Option<&CodeSets>) -> String {
+    let normal = codes::normalize(system, code);
+    match codes.and_then(|sets| sets.get(system, &normal)) {
+        Some(entry) => format!("{} — {}", code.trim(), entry.description),
+        None => code.trim().to_string(),
+    }
+}
+
 /// Describes each code of an answer on its own line.
 fn describe_answer(system: System, answer: &str, codes: Option<&CodeSets>) -> Vec<String> {
     if system.is_term() {
@@ -108,7 +118,7 @@ pub fn feedback(result: &ItemResult, codes: Option<&CodeSets>, palette: &Palette
     if result.outcome.verdict != Verdict::Correct && !a.entered.trim().is_empty() {
         let typed: Vec<String> = codes::split_codes(item.system, &a.entered)
             .iter()
-            .map(|code| describe(item.system, code, codes))
+            .map(|code| describe_typed(item.system, code, codes))
             .collect();
         let _ = writeln!(text, "  you typed {}", visible(&typed.join("; ")));
     }

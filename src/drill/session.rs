@@ -21,8 +21,10 @@ pub enum Key {
     Backspace,
     Enter,
     Esc,
-    /// Ctrl-C or Ctrl-D: end the session.
+    /// Ctrl-D: end the session.
     Quit,
+    /// Ctrl-C: end the session as an interrupt (exit status 130, as SIGINT).
+    Interrupt,
 }
 
 /// How an item ended.
@@ -63,7 +65,7 @@ impl Typing {
 
     /// Feeds one key pressed at clock time `now`; returns how the item ends, if it does.
     pub fn press(&mut self, key: Key, now: Duration) -> Option<Ending> {
-        if key == Key::Quit {
+        if matches!(key, Key::Quit | Key::Interrupt) {
             return Some(Ending::Quit);
         }
         self.keystrokes += 1;
@@ -81,7 +83,7 @@ impl Typing {
             Key::Enter if self.text.trim().is_empty() => return Some(Ending::Skipped),
             Key::Enter => return Some(Ending::Submitted),
             Key::Esc => return Some(Ending::Skipped),
-            Key::Quit => {}
+            Key::Quit | Key::Interrupt => {}
         }
         None
     }

@@ -67,7 +67,8 @@ pub fn decode_key(event: &KeyEvent) -> Option<Key> {
     }
     let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
     match event.code {
-        KeyCode::Char('c' | 'd') if ctrl => Some(Key::Quit),
+        KeyCode::Char('c') if ctrl => Some(Key::Interrupt),
+        KeyCode::Char('d') if ctrl => Some(Key::Quit),
         KeyCode::Char(_) if ctrl => None,
         KeyCode::Char(c) => Some(Key::Char(c)),
         KeyCode::Backspace => Some(Key::Backspace),
@@ -145,6 +146,10 @@ impl Frontend for TermFrontend {
             };
             match decode_key(&event) {
                 Some(Key::Enter | Key::Char(' ')) => break true,
+                Some(Key::Interrupt) => {
+                    signals::note_interrupt();
+                    break false;
+                }
                 Some(Key::Char('q' | 'Q') | Key::Esc | Key::Quit) => break false,
                 _ => {}
             }
@@ -187,6 +192,9 @@ impl Frontend for TermFrontend {
             let Some(key) = decode_key(&event) else {
                 continue;
             };
+            if key == Key::Interrupt {
+                signals::note_interrupt();
+            }
             let before = typing.text().len();
             if let Some(ending) = typing.press(key, clock.now()) {
                 break ending;
@@ -253,7 +261,7 @@ mod tests {
         );
         assert_eq!(
             press(KeyCode::Char('c'), KeyModifiers::CONTROL),
-            Some(Key::Quit)
+            Some(Key::Interrupt)
         );
         assert_eq!(
             press(KeyCode::Char('d'), KeyModifiers::CONTROL),

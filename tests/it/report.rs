@@ -551,7 +551,7 @@ fn default_log_and_output_file() {
         .args(["report", "-o", out.to_str().unwrap()])
         .assert()
         .success()
-        .stdout("");
+        .stdout(format!("Report written to {}\n", out.display()));
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(
         html.starts_with("<!DOCTYPE html>"),
