@@ -522,3 +522,62 @@ fn report_without_a_log_yet_says_what_to_do() {
         .stdout(predicate::str::contains("good,2,2,1,1,"))
         .stdout(predicate::str::contains("overall,2,2,1,1,"));
 }
+
+#[test]
+fn strict_feedback_shows_the_code_as_typed() {
+    let scratch = Scratch::new();
+    let deck = scratch.path("strict.csv");
+    std::fs::write(
+        &deck,
+        "id,prompt,answer,system\nx1,Type 2 diabetes,E11.9,icd10cm\n",
+    )
+    .unwrap();
+    let output = codedrill()
+        .args(["drill", deck.to_str().unwrap(), "--strict", "--log"])
+        .arg(scratch.log())
+        .write_stdin("e119\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("near miss (format"), "{stdout}");
+    assert!(
+        stdout.contains("you typed e119 — Type 2 diabetes mellitus without complications"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_report_file_in_a_format_codedrill_cannot_write_is_refused() {
+    let scratch = Scratch::new();
+    let out = scratch.path("report.pdf");
+    let output = codedrill()
+        .args([
+            "report",
+            &fixture("logs/class.csv"),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot write that format"), "{stderr}");
+    assert!(!out.exists(), "nothing written");
+    let forced = codedrill()
+        .args([
+            "report",
+            &fixture("logs/class.csv"),
+            "--format",
+            "csv",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(forced.status.success());
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("key,attempts")
+    );
+}
