@@ -7,7 +7,8 @@ use std::fs::{self, File};
 use std::io::Read;
 use std::path::Path;
 
-use crate::codes::{self, CodeSets, Status, System};
+use crate::codes::codeset::CodeSet;
+use crate::codes::{self, CodeSets, Status, System, nearby};
 use crate::embedded;
 use crate::log::bounded::{self, CsvRows, Next, ROW_LIMIT};
 use crate::score::AnswerKey;
@@ -279,6 +280,17 @@ fn parse_deck_within(
         if record.iter().all(|field| text(field).trim().is_empty()) {
             continue;
         }
+        if record.len() > columns.len() {
+            problems.push(problem(
+                line,
+                format!(
+                    "row has {} fields but the header has {}: a comma in a field that is not in quotes?",
+                    record.len(),
+                    columns.len()
+                ),
+            ));
+            continue;
+        }
         let row = Row {
             columns: &known,
             record: &record,
@@ -466,6 +478,25 @@ fn build_item(
     }
 }
 
+/// `; did you mean E11.9, E11.8?` with the nearest billable codes of the set, or nothing.
+fn did_you_mean(set: Option<&CodeSet>, system: System, code: &str) -> String {
+    let Some(set) = set else {
+        return String::new();
+    };
+    let normal = codes::normalize(system, code);
+    let near: Vec<String> = nearby::suggest(set, &normal, 8)
+        .into_iter()
+        .filter(|entry| entry.status == Status::Billable)
+        .take(3)
+        .map(|entry| codes::display_code(system, &entry.code))
+        .collect();
+    if near.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", near.join(", "))
+    }
+}
+
 /// Format and code-set problems of the codes in one answer field.
 fn code_problems(
     system: System,
@@ -478,27 +509,30 @@ fn code_problems(
         return problems;
     }
     for code in answer.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+        let set = codes
+            .and_then(|sets| sets.set(system))
+            .filter(|s| !s.is_empty());
         if !codes::is_well_formed(system, code) {
             problems.push(format!(
-                "`{code}` in `{column}` is not a well-formed {} code",
-                system.label()
+                "`{code}` in `{column}` is not a well-formed {} code{}",
+                system.label(),
+                did_you_mean(set, system, code)
             ));
             continue;
         }
-        let Some(set) = codes
-            .and_then(|sets| sets.set(system))
-            .filter(|s| !s.is_empty())
-        else {
+        let Some(set) = set else {
             continue;
         };
         match set.status(&codes::normalize(system, code)) {
             None => problems.push(format!(
-                "`{code}` in `{column}` is not in the {} code set",
-                system.label()
+                "`{code}` in `{column}` is not in the {} code set{}",
+                system.label(),
+                did_you_mean(Some(set), system, code)
             )),
             Some(Status::Header) => problems.push(format!(
-                "`{code}` in `{column}` is a header, not a billable {} code",
-                system.label()
+                "`{code}` in `{column}` is a header, not a billable {} code{}",
+                system.label(),
+                did_you_mean(Some(set), system, code)
             )),
             Some(Status::Billable) => {}
         }

@@ -39,6 +39,8 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         }
     }
     if problems > 0 {
+        // The problems first, then the count, whichever stream is read.
+        out.flush()?;
         eprintln!(
             "{problems} problem{} found",
             if problems == 1 { "" } else { "s" }

@@ -78,11 +78,21 @@ pub struct Suggestion {
 pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     let sets = settings.code_sets()?;
     let found: Vec<Found> = if let Some(query) = &args.search {
-        let hits = nearby::search(&[&sets.icd10cm, &sets.icd10pcs], query, args.limit);
-        if hits.is_empty() {
-            bail!("no code's description has all of: {query}");
+        let found = nearby::search(&[&sets.icd10cm, &sets.icd10pcs], query, args.limit);
+        if found.hits.is_empty() {
+            bail!("no code's description has all of: {}", visible(query));
         }
-        hits.into_iter()
+        if found.total > found.hits.len() {
+            // On stderr, so the rows on stdout stay data.
+            eprintln!(
+                "{} codes match; the best {} are shown (--limit N shows more)",
+                found.total,
+                found.hits.len()
+            );
+        }
+        found
+            .hits
+            .into_iter()
             .map(|e| from_entry(&e.code.clone(), e))
             .collect()
     } else if let Some(set) = args.all {

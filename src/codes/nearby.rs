@@ -99,12 +99,16 @@ fn one_edit_away(code: &str) -> Vec<String> {
     variants
 }
 
-/// Codes whose description holds every word of `query` (each as the start of a word,
-/// letter case ignored), billable first, then the shortest (most specific) description.
-///
-/// Each chunk is lower-cased once (ASCII only, so byte offsets stay put) and searched for
-/// the longest word as a whole; only the lines it hits are checked for the other words.
-pub fn search(sets: &[&CodeSet], query: &str, limit: usize) -> Vec<Entry> {
+/// What a search found: the best `limit` codes, and how many matched in all.
+pub struct Found {
+    pub hits: Vec<Entry>,
+    pub total: usize,
+}
+
+/// Codes whose descriptions hold every word of `query` at a word start; a word of three
+/// letters or fewer must be a whole word (`uti` must not find "utilities"). Codes where every
+/// word is whole rank first, then billable codes, then shorter descriptions.
+pub fn search(sets: &[&CodeSet], query: &str, limit: usize) -> Found {
     let mut words: Vec<String> = query
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -112,15 +116,19 @@ pub fn search(sets: &[&CodeSet], query: &str, limit: usize) -> Vec<Entry> {
         .collect();
     words.sort_by_key(|w| std::cmp::Reverse(w.len()));
     let Some(anchor) = words.first().cloned() else {
-        return Vec::new();
+        return Found {
+            hits: Vec::new(),
+            total: 0,
+        };
     };
     let finder = memchr::memmem::Finder::new(anchor.as_bytes());
-    // Per chunk: the lines holding every word, ranked; only the best `limit` become entries.
-    let scan = |text: &str, lower: &mut Vec<u8>| -> Vec<(bool, usize, Entry)> {
+    // Per chunk: how many lines hold every word, and the best `limit` of them as entries.
+    type Rank = (bool, bool, usize);
+    let scan = |text: &str, lower: &mut Vec<u8>| -> Vec<(usize, Vec<(Rank, Entry)>)> {
         lower.clear();
         lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
         let bytes = &lower[..];
-        let mut ranked: Vec<(bool, usize, usize, usize)> = Vec::new();
+        let mut ranked: Vec<(Rank, usize, usize)> = Vec::new();
         let mut last_line = usize::MAX;
         for at in finder.find_iter(bytes) {
             let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
@@ -135,28 +143,68 @@ pub fn search(sets: &[&CodeSet], query: &str, limit: usize) -> Vec<Entry> {
             // ASCII lower-casing keeps byte offsets, so the line's bytes line up in both.
             let description =
                 std::str::from_utf8(&bytes[start + description_at..end]).unwrap_or("");
-            if words.iter().all(|word| has_word_start(description, word)) {
-                last_line = start;
-                let billable = line.split('\t').nth(1) == Some("billable");
-                ranked.push((!billable, end - start - description_at, start, end));
-            }
+            let Some(whole) = match_words(description, &words) else {
+                continue;
+            };
+            last_line = start;
+            let billable = line.split('\t').nth(1) == Some("billable");
+            ranked.push((
+                (!whole, !billable, end - start - description_at),
+                start,
+                end,
+            ));
         }
+        let total = ranked.len();
         ranked.sort_unstable();
-        ranked
+        let best = ranked
             .into_iter()
             .take(limit)
-            .filter_map(|(unbillable, length, start, end)| {
-                parse_line(&text[start..end]).map(|entry| (unbillable, length, entry))
+            .filter_map(|(rank, start, end)| {
+                parse_line(&text[start..end]).map(|entry| (rank, entry))
             })
-            .collect()
+            .collect();
+        vec![(total, best)]
     };
-    let mut hits: Vec<(bool, usize, Entry)> =
-        sets.iter().flat_map(|set| set.scan_texts(scan)).collect();
-    hits.sort_by(|a, b| (a.0, a.1, &a.2.code).cmp(&(b.0, b.1, &b.2.code)));
-    hits.into_iter()
-        .take(limit)
-        .map(|(_, _, entry)| entry)
-        .collect()
+    let mut total = 0;
+    let mut hits: Vec<(Rank, Entry)> = Vec::new();
+    for set in sets {
+        for (count, best) in set.scan_texts(scan) {
+            total += count;
+            hits.extend(best);
+        }
+    }
+    hits.sort_by(|a, b| (a.0, &a.1.code).cmp(&(b.0, &b.1.code)));
+    Found {
+        hits: hits
+            .into_iter()
+            .take(limit)
+            .map(|(_, entry)| entry)
+            .collect(),
+        total,
+    }
+}
+
+/// Whether every word occurs in `text` at a word start (a short word as a whole word), and if
+/// so whether every one occurs as a whole word.
+fn match_words(text: &str, words: &[String]) -> Option<bool> {
+    let mut all_whole = true;
+    for word in words {
+        let whole = has_whole_word(text, word);
+        if !whole && (word.chars().count() <= 3 || !has_word_start(text, word)) {
+            return None;
+        }
+        all_whole &= whole;
+    }
+    Some(all_whole)
+}
+
+/// Whether `word` occurs in `text` as a whole word.
+fn has_whole_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 /// Where the description starts in a `CODE\tSTATUS\tDESCRIPTION` line.
@@ -186,6 +234,38 @@ mod tests {
         for want in ["E118", "E11", "E1199", "E191", "1E19"] {
             assert!(variants.iter().any(|v| v == want), "{want}");
         }
+    }
+
+    #[test]
+    fn short_words_match_whole_words_only_and_whole_words_rank_first() {
+        let words = |query: &str| -> Vec<String> { vec![query.to_string()] };
+        assert_eq!(
+            match_words("urinary tract infection (uti)", &words("uti")),
+            Some(true)
+        );
+        assert_eq!(
+            match_words("inadequate housing utilities", &words("uti")),
+            None
+        );
+        assert_eq!(
+            match_words("diabetic retinopathy", &words("diab")),
+            Some(false)
+        );
+        assert_eq!(
+            match_words("type 2 diabetes", &words("diabetes")),
+            Some(true)
+        );
+        let sets = crate::codes::CodeSets::embedded();
+        let found = search(&[&sets.icd10cm], "uti", 50);
+        assert!(
+            found
+                .hits
+                .iter()
+                .all(|e| !e.description.to_lowercase().contains("utilit"))
+        );
+        let found = search(&[&sets.icd10cm], "diabetes", 5);
+        assert_eq!(found.hits.len(), 5);
+        assert!(found.total > 100, "{}", found.total);
     }
 
     #[test]

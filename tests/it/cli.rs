@@ -581,3 +581,60 @@ fn a_report_file_in_a_format_codedrill_cannot_write_is_refused() {
             .starts_with("key,attempts")
     );
 }
+
+#[test]
+fn check_names_an_unquoted_comma_and_suggests_billable_codes() {
+    let scratch = Scratch::new();
+    let deck = scratch.path("bad.csv");
+    std::fs::write(
+        &deck,
+        "id,prompt,answer,system\n\
+         x1,Type 2 diabetes, no complications,E11.9,icd10cm\n\
+         x2,Hypertension,I1,icd10cm\n\
+         x3,Diabetes,E11,icd10cm\n",
+    )
+    .unwrap();
+    let output = codedrill()
+        .args(["check", deck.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout.contains("bad.csv:2: row has 5 fields but the header has 4"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("bad.csv:3: `I1`") && stdout.contains("did you mean I10"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("bad.csv:4: `E11` in `answer` is a header")
+            && stdout.contains("did you mean E11.8, E11.9"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn lookup_search_says_how_many_matched_and_short_words_are_whole_words() {
+    let output = codedrill()
+        .args(["lookup", "--search", "diabetes", "--limit", "3"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 3);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("codes match; the best 3 are shown"),
+        "{stderr}"
+    );
+    let uti = codedrill()
+        .args(["lookup", "--search", "uti"])
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&uti.stdout)
+            .to_lowercase()
+            .contains("utilit")
+    );
+}
