@@ -107,6 +107,19 @@ pub fn embedded_names() -> Vec<&'static str> {
     embedded::DECKS.iter().map(|(name, _)| *name).collect()
 }
 
+/// One line that says what an embedded deck drills, for `codedrill decks`.
+pub fn embedded_description(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "icd10cm-common" => "the starter deck: common office and hospital diagnoses, every chapter",
+        "icd10cm-injury" => "injuries: fractures, 7th characters (A, D, S), placeholder X, causes",
+        "icd10cm-cases" => "short cases of several codes: the principal diagnosis first",
+        "icd10pcs-surgery" => "inpatient procedures: root operation, body part, approach, device",
+        "interview" => "diagnoses and procedures mixed, as an employer's coding test asks them",
+        "terminology" => "medical word parts and terms, answered as words, not codes",
+        _ => return None,
+    })
+}
+
 /// The text of an embedded deck.
 pub fn embedded_text(name: &str) -> Option<&'static str> {
     embedded::DECKS
@@ -543,6 +556,16 @@ fn code_problems(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_embedded_deck_says_what_it_drills() {
+        for name in embedded_names() {
+            assert!(
+                embedded_description(name).is_some(),
+                "{name} has no description"
+            );
+        }
+    }
 
     fn parse(text: &str) -> (Deck, Vec<String>) {
         let (deck, problems) = parse_deck("t", "t.csv", text.as_bytes(), None);

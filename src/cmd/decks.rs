@@ -34,7 +34,15 @@ pub fn run(args: &Args) -> Result<ExitStatus> {
             spec.clone()
         };
         match deck::load_deck(&spec, None) {
-            Ok(deck) => writeln!(out, "{}", row(&deck, &source))?,
+            Ok(deck) => {
+                writeln!(out, "{}", row(&deck, &source))?;
+                if let Some(about) = is_embedded
+                    .then(|| deck::embedded_description(&spec))
+                    .flatten()
+                {
+                    writeln!(out, "  {about}")?;
+                }
+            }
             Err(err) => {
                 // Each problem shows its path and message through `visible` itself.
                 eprintln!("{err}");
