@@ -498,10 +498,25 @@ fn nonempty<E: de::Error>(text: String) -> std::result::Result<String, E> {
 
 /// A count of items, checked as `-n` is.
 fn some_count<'de, D: de::Deserializer<'de>>(d: D) -> std::result::Result<Option<usize>, D::Error> {
-    let count = i64::deserialize(d)?;
-    crate::duration::parse_count(&count.to_string())
-        .map(Some)
-        .map_err(de::Error::custom)
+    d.deserialize_any(CountVisitor).map(Some)
+}
+
+struct CountVisitor;
+
+impl de::Visitor<'_> for CountVisitor {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a count of items (a whole number from 1)")
+    }
+
+    fn visit_i64<E: de::Error>(self, count: i64) -> std::result::Result<usize, E> {
+        crate::duration::parse_count(&count.to_string()).map_err(E::custom)
+    }
+
+    fn visit_u64<E: de::Error>(self, count: u64) -> std::result::Result<usize, E> {
+        crate::duration::parse_count(&count.to_string()).map_err(E::custom)
+    }
 }
 
 /// A time span: seconds as a number, or a string `--time-limit` accepts (`"45s"`, `"1m"`).
@@ -797,6 +812,7 @@ retention = 0.9
             ("count = 3\ncount = [", 2, "expected"),
             ("\n\ncolour = \"never\"", 3, "unknown field `colour`"),
             ("user = \"ana\"\ncount = \"ten\"", 2, "invalid type"),
+            ("count = 2.5", 1, "a whole number from 1"),
             ("count = 0", 1, "smallest count is 1"),
             ("count = -2", 1, "not a count"),
             ("\ntime_limit = \"0.2s\"", 2, "shortest time span"),
