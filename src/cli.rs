@@ -16,7 +16,8 @@ Examples:
   codedrill check my-deck.csv
   codedrill decks
   codedrill lookup E11.9 s52.521a
-  codedrill report --by day";
+  codedrill report --by day
+  codedrill config                        settings and where each comes from";
 
 /// Timed drills for medical coders: ICD-10-CM, ICD-10-PCS, CPT and HCPCS codes and terms,
 /// scored for accuracy and speed, every attempt logged as CSV.
@@ -38,9 +39,9 @@ pub struct GlobalArgs {
     /// Who is drilling [default: $USER, else anonymous]
     #[arg(long, global = true, value_name = "NAME")]
     pub user: Option<String>,
-    /// When to use colour (NO_COLOR turns `auto` off)
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    /// When to use colour (NO_COLOR turns `auto` off) [default: auto]
+    #[arg(long, global = true, value_enum)]
+    pub color: Option<ColorChoice>,
     /// A CMS ICD-10-CM order file (icd10cm_order_YYYY.txt) to use instead of the embedded set
     #[arg(long, global = true, value_name = "FILE")]
     pub codeset: Option<PathBuf>,
@@ -52,7 +53,7 @@ impl GlobalArgs {
         Given {
             log: self.log.clone(),
             user: self.user.clone(),
-            color: Some(self.color),
+            color: self.color,
             codeset: self.codeset.clone(),
         }
     }
@@ -72,6 +73,9 @@ pub enum Command {
     Report(cmd::report::Args),
     /// List the embedded decks and any given ones, with item counts
     Decks(cmd::decks::Args),
+    /// Show each setting's effective value and where it came from (flag, environment, config
+    /// file, default), or with --path the config file's path
+    Config(cmd::config::Args),
     /// Print shell completions
     Completions(cmd::completions::Args),
 }

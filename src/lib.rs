@@ -54,8 +54,7 @@ pub fn main() -> ExitCode {
             return status.into();
         }
     };
-    let settings = Settings::resolve(cli.global.given());
-    let status = match run(&cli.command, &settings) {
+    let status = match resolve_and_run(&cli) {
         Ok(status) => status,
         Err(err) if is_broken_pipe(&err) => ExitStatus::Success,
         Err(err) => {
@@ -84,6 +83,20 @@ fn print_usage_error(err: &clap::Error, hostile: bool) {
     }
 }
 
+/// Resolves the settings (a malformed config file stops here, before the command does
+/// anything) and runs the command.
+fn resolve_and_run(cli: &Cli) -> Result<ExitStatus> {
+    // `config --path` says where the file is even when it is malformed: that is how one
+    // finds it to mend it.
+    if let Command::Config(args) = &cli.command
+        && args.path
+    {
+        return cmd::config::print_path();
+    }
+    let settings = Settings::resolve(cli.global.given())?;
+    run(&cli.command, &settings)
+}
+
 /// Runs one command with the resolved settings.
 pub(crate) fn run(command: &Command, settings: &Settings) -> Result<ExitStatus> {
     match command {
@@ -93,6 +106,7 @@ pub(crate) fn run(command: &Command, settings: &Settings) -> Result<ExitStatus> 
         Command::Lookup(args) => cmd::lookup::run(args, settings),
         Command::Report(args) => cmd::report::run(args, settings),
         Command::Decks(args) => cmd::decks::run(args),
+        Command::Config(args) => cmd::config::run(args, settings),
         Command::Completions(args) => cmd::completions::run(args, Cli::command()),
     }
 }

@@ -28,10 +28,10 @@ Examples:
 #[derive(Debug, clap::Args)]
 #[command(after_help = DRILL_EXAMPLES)]
 pub struct Args {
-    /// Deck files or embedded deck names [default: icd10cm-common]
+    /// Deck files or embedded deck names [default: the config file's decks, else icd10cm-common]
     #[arg(value_name = "DECK")]
     pub decks: Vec<String>,
-    /// Number of items [default: 20]
+    /// Number of items [default: the config file's count, else 20]
     #[arg(short = 'n', long, value_name = "N", value_parser = crate::duration::parse_count)]
     pub count: Option<usize>,
     #[command(flatten)]
@@ -60,7 +60,8 @@ pub enum DrillMode {
 
 pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     let codes = settings.code_sets()?;
-    let count = args.count.unwrap_or(20);
+    let count = settings.drill_count(args.count);
+    let decks = settings.decks(&args.decks);
     let mode = match (args.mode, args.review) {
         (DrillMode::Transcribe, _) => Mode::Transcribe,
         (DrillMode::Recall, true) => Mode::Review,
@@ -74,22 +75,22 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
             generate::generate(codes, spec, count, seed)?
         }
         None if args.review => {
-            let all = load_items(&args.decks, codes)?;
+            let all = load_items(decks, codes)?;
             let history = Pile::from_log(settings.log_path()?, &info.user)?;
             let items = history.arrange(arrange(all.clone(), &args.session, None), count);
             pile = Some((history, all));
             items
         }
-        None => arrange(load_items(&args.decks, codes)?, &args.session, Some(count)),
+        None => arrange(load_items(decks, codes)?, &args.session, Some(count)),
     };
     let plan = Plan {
         items,
         info,
-        time_limit: args.session.time_limit,
+        time_limit: settings.time_limit(args.session.time_limit),
         duration: None,
         feedback: true,
     };
-    let outcome = run_plan(&plan, settings, codes, args.strict)?;
+    let outcome = run_plan(&plan, settings, codes, settings.strict(args.strict))?;
     print_summary(&outcome.summary, mode, &outcome.palette)?;
     if let Some((mut history, all)) = pile {
         for result in &outcome.results {

@@ -26,7 +26,7 @@ Examples:
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAM_EXAMPLES)]
 pub struct Args {
-    /// Deck files or embedded deck names [default: icd10cm-common]
+    /// Deck files or embedded deck names [default: the config file's decks, else icd10cm-common]
     #[arg(value_name = "DECK")]
     pub decks: Vec<String>,
     /// Number of items [default: every item of the decks]
@@ -68,16 +68,16 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         None => None,
     };
     let codes = settings.code_sets()?;
-    let items = drill::load_items(&args.decks, codes)?;
+    let items = drill::load_items(settings.decks(&args.decks), codes)?;
     let items = drill::arrange(items, &args.session, args.count);
     let plan = Plan {
         items,
         info: drill::session_info(settings, Mode::Exam),
-        time_limit: args.session.time_limit,
+        time_limit: settings.time_limit(args.session.time_limit),
         duration: args.duration,
         feedback: false,
     };
-    let finished = drill::run_plan(&plan, settings, codes, args.strict)?;
+    let finished = drill::run_plan(&plan, settings, codes, settings.strict(args.strict))?;
     let exam = ExamResult::new(finished.results, plan.items.len(), args.pass, args.duration);
     let mut out = io::stdout();
     write!(out, "{}", render_text(&exam, &finished.palette))?;

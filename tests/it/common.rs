@@ -16,6 +16,7 @@ pub fn codedrill() -> Command {
     cmd.env_remove("CODEDRILL_LOG")
         .env_remove("NO_COLOR")
         .env_remove("XDG_DATA_HOME")
+        .env_remove("XDG_CONFIG_HOME")
         .env("USER", "tester");
     cmd
 }

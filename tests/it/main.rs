@@ -6,6 +6,7 @@ mod common;
 mod bounds;
 mod cli;
 mod codesets;
+mod config;
 mod decks;
 mod escaping;
 mod modes;
