@@ -156,6 +156,7 @@ fn default_drill_uses_the_starter_deck_with_twenty_items() {
 fn piped_time_limit_times_out_pending_input() {
     let scratch = Scratch::new();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_codedrill"))
+        .env("XDG_CONFIG_HOME", crate::common::NO_CONFIG)
         .args([
             "drill",
             &fixture("decks/good.csv"),
@@ -478,6 +479,7 @@ fn colour_follows_the_flag() {
 #[test]
 fn closed_pipe_ends_quietly() {
     let output = std::process::Command::new("bash")
+        .env("XDG_CONFIG_HOME", crate::common::NO_CONFIG)
         .arg("-c")
         .arg(format!(
             "{} lookup --all icd10cm | head -n 1; echo \"status=${{PIPESTATUS[0]}}\"",

@@ -10,13 +10,17 @@ use codedrill::log::{Warning, read_log};
 use codedrill::record::Attempt;
 use rexpect::session::PtySession;
 
+/// An absolute folder that does not exist: as `XDG_CONFIG_HOME` it keeps tests away from the
+/// developer's own `config.toml`.
+pub const NO_CONFIG: &str = "/nonexistent/codedrill-tests-config";
+
 /// The codedrill binary with no inherited settings that change its behaviour.
 pub fn codedrill() -> Command {
     let mut cmd = Command::cargo_bin("codedrill").expect("binary built");
     cmd.env_remove("CODEDRILL_LOG")
         .env_remove("NO_COLOR")
         .env_remove("XDG_DATA_HOME")
-        .env_remove("XDG_CONFIG_HOME")
+        .env("XDG_CONFIG_HOME", NO_CONFIG)
         .env("USER", "tester");
     cmd
 }
@@ -136,6 +140,7 @@ pub fn codedrill_in_pty(scratch: &Scratch, args: &str, env: &str) -> (PtySession
         log = scratch.log().display(),
     );
     let mut command = std::process::Command::new("bash");
+    command.env("XDG_CONFIG_HOME", NO_CONFIG);
     command
         .args(["--norc", "-c", &script])
         .env("USER", "tester");

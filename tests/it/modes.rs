@@ -62,6 +62,7 @@ fn exam_fails_with_exit_three_and_lists_misses_with_answers() {
 fn exam_ends_on_time_while_input_is_pending() {
     let scratch = Scratch::new();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_codedrill"))
+        .env("XDG_CONFIG_HOME", crate::common::NO_CONFIG)
         .args([
             "exam",
             &fixture("decks/good.csv"),

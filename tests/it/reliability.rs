@@ -17,6 +17,7 @@ use codedrill::score::Verdict;
 /// The binary with a clean environment, stdin piped, output captured.
 fn spawn_drill(args: &[&str], log: &Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_codedrill"))
+        .env("XDG_CONFIG_HOME", crate::common::NO_CONFIG)
         .arg("drill")
         .args(args)
         .arg("--log")
@@ -579,6 +580,7 @@ fn hostile_lookup_input_is_answered() {
 fn a_closed_output_pipe_ends_csv_output_quietly() {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new(env!("CARGO_BIN_EXE_codedrill"))
+        .env("XDG_CONFIG_HOME", crate::common::NO_CONFIG)
         .args(["lookup", "--all", "icd10cm", "--format", "csv"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -630,6 +632,7 @@ fn drill_with_a_file_size_limit(
         log = scratch.log().display(),
     );
     let mut child = Command::new("bash")
+        .env("XDG_CONFIG_HOME", crate::common::NO_CONFIG)
         .args(["--norc", "--posix", "-c", &script])
         .env("USER", "tester")
         .stdin(Stdio::piped())
