@@ -67,6 +67,7 @@ fn over_time(
             .x_labels(days.len().clamp(2, 8))
             .x_label_formatter(&|x| day_label(days, *x))
             .y_label_formatter(&|y| format!("{y:.0}"))
+            .x_desc("dots: each day · thick line: 7-day average")
             .y_desc(y_desc)
             .light_line_style(RGBColor(240, 240, 240))
             .draw()?;
@@ -75,25 +76,32 @@ fn over_time(
             .enumerate()
             .map(|(i, d)| (i as f64, daily(d)))
             .collect();
-        chart
-            .draw_series(LineSeries::new(points.iter().copied(), DAILY.mix(0.35)))?
-            .label("per day")
-            .legend(|(x, y)| Circle::new((x + 10, y), 4, DAILY.filled()));
+        // No legend box: on a narrow page it would sit on the data. The axis says what is what.
+        chart.draw_series(LineSeries::new(points.iter().copied(), DAILY.mix(0.35)))?;
         chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, DAILY.filled())))?;
         let averages = days.iter().enumerate().map(|(i, d)| (i as f64, average(d)));
-        chart
-            .draw_series(LineSeries::new(averages, AVERAGE.stroke_width(3)))?
-            .label("7-day average")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], AVERAGE.stroke_width(3)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font((FONT, 13))
-            .draw()?;
+        chart.draw_series(LineSeries::new(averages, AVERAGE.stroke_width(3)))?;
         Ok(())
     })
+}
+
+/// A seconds tick: one decimal when bars are narrower than a second (`0.2`, never
+/// `0.2300000000000004`).
+fn seconds_label(x: f64, width_ms: u64) -> String {
+    if width_ms < 1000 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.0}")
+    }
+}
+
+/// A count tick: whole numbers only, so small counts do not repeat (`2, 2, 1, 1`).
+fn whole_label(y: f64) -> String {
+    if (y - y.round()).abs() < 1e-9 {
+        format!("{y:.0}")
+    } else {
+        String::new()
+    }
 }
 
 /// Accuracy (%) per day with its 7-day average.
@@ -224,8 +232,8 @@ pub(crate) fn answer_times(bins: &[u64]) -> Result<String> {
             .disable_x_mesh()
             .x_desc("seconds per answer (slower ones in the last bar)")
             .y_desc("answers")
-            .x_label_formatter(&|x| format!("{x}"))
-            .y_label_formatter(&|y| format!("{y:.0}"))
+            .x_label_formatter(&|x| seconds_label(*x, width_ms))
+            .y_label_formatter(&|y| whole_label(*y))
             .light_line_style(RGBColor(240, 240, 240))
             .draw()?;
         chart.draw_series(counts.iter().enumerate().map(|(i, &n)| {

@@ -127,7 +127,7 @@ fn html_section(exam: &ExamResult, user: &str) -> String {
     );
     let _ = writeln!(
         body,
-        "<h2>By code system</h2>\n<table><tr><th>system</th><th>items</th><th>correct</th><th>score</th></tr>"
+        "<h2>By code system</h2>\n<div class=\"wide\"><table><tr><th>system</th><th>items</th><th>correct</th><th>score</th></tr>"
     );
     for (name, (items, correct, score)) in breakdown(&exam.results, system_of) {
         let _ = writeln!(
@@ -137,7 +137,7 @@ fn html_section(exam: &ExamResult, user: &str) -> String {
             100.0 * score / items.max(1) as f64
         );
     }
-    body.push_str("</table>\n<h2>Misses</h2>\n<ul>\n");
+    body.push_str("</table></div>\n<h2>Misses</h2>\n<ul>\n");
     for miss in misses(exam) {
         let a = &miss.attempt;
         let _ = writeln!(

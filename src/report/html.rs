@@ -15,13 +15,13 @@ pub(crate) struct HtmlExporter;
 
 const STYLE: &str = "
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2933;margin:0;background:#f5f7fa}
-main{max-width:1180px;margin:0 auto;padding:24px}
+main{max-width:1180px;margin:0 auto;padding:24px;box-sizing:border-box}
 h1{margin:0 0 4px;font-size:28px}h2{margin:32px 0 12px;font-size:20px}
 .meta{color:#52606d;margin:2px 0}
 .cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin-top:20px}
 .card{background:#fff;border-radius:8px;padding:12px 14px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 .card b{display:block;font-size:24px}.card span{color:#52606d;font-size:13px}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px;margin-top:16px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(520px,100%),1fr));gap:16px;margin-top:16px}
 .chart{background:#fff;border-radius:8px;padding:8px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 .chart svg{width:100%;height:auto;display:block}
 table{border-collapse:collapse;background:#fff;width:100%;font-size:14px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
@@ -29,7 +29,8 @@ th,td{padding:6px 10px;border-bottom:1px solid #e4e7eb;text-align:right}
 th:first-child,td:first-child,.text{text-align:left}
 th{background:#eef2f7}tr.overall td{font-weight:bold;border-top:2px solid #9aa5b1}
 .note{color:#52606d;font-size:13px}footer{margin-top:32px;color:#52606d;font-size:13px}
-@media (max-width:700px){.cards{grid-template-columns:repeat(2,1fr)}}
+.wide{overflow-x:auto;box-shadow:0 1px 2px rgba(0,0,0,.08)}.wide table{box-shadow:none}
+@media (max-width:700px){.cards{grid-template-columns:repeat(2,1fr)}main{padding:12px}h1{font-size:22px}}
 @media print{body{background:#fff}.card,.chart,table{box-shadow:none}}
 ";
 
@@ -219,7 +220,7 @@ fn charted_groups(groups: &[Group]) -> (Vec<&Group>, String) {
 /// The groups table under its heading.
 fn groups(report: &Report) -> String {
     format!(
-        "<h2>By {}</h2>\n<table>\n{}</table>\n",
+        "<h2>By {}</h2>\n<div class=\"wide\"><table>\n{}</table></div>\n",
         report.by.name(),
         HtmlTable.table(report)
     )
@@ -254,7 +255,7 @@ fn weakest(report: &Report) -> Option<String> {
     if report.weakest_items.is_empty() {
         return None;
     }
-    let mut text = "<h2>Weakest items</h2>\n<table>\n<tr><th>deck</th><th class=\"text\">item</th>\
+    let mut text = "<h2>Weakest items</h2>\n<div class=\"wide\"><table>\n<tr><th>deck</th><th class=\"text\">item</th>\
                     <th class=\"text\">prompt</th><th class=\"text\">answer</th><th>attempts</th>\
                     <th>accuracy</th></tr>\n"
         .to_string();
@@ -270,7 +271,7 @@ fn weakest(report: &Report) -> Option<String> {
             fmt::percent(item.accuracy)
         );
     }
-    text.push_str("</table>\n");
+    text.push_str("</table></div>\n");
     Some(text)
 }
 
@@ -279,7 +280,7 @@ fn near_misses(report: &Report) -> Option<String> {
         return None;
     }
     let mut text =
-        "<h2>Near misses</h2>\n<table>\n<tr><th>kind</th><th>count</th><th>share</th></tr>\n"
+        "<h2>Near misses</h2>\n<div class=\"wide\"><table>\n<tr><th>kind</th><th>count</th><th>share</th></tr>\n"
             .to_string();
     for kind in &report.near_miss_kinds {
         let _ = writeln!(
@@ -290,7 +291,7 @@ fn near_misses(report: &Report) -> Option<String> {
             fmt::percent(kind.share)
         );
     }
-    text.push_str("</table>\n");
+    text.push_str("</table></div>\n");
     Some(text)
 }
 

@@ -10,6 +10,7 @@ mod config;
 mod decks;
 mod escaping;
 mod modes;
+mod pages;
 mod props;
 mod pty;
 mod reliability;
