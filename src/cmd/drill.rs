@@ -1,15 +1,17 @@
 //! `codedrill drill [DECK]...`: a practice session with feedback after each item.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use anyhow::Result;
 use clap::ValueEnum;
 
 use crate::drill::generate::{self, GenerateSpec};
-use crate::drill::review::Pile;
+use crate::drill::review::{LEAVE_AFTER, Pile};
 use crate::drill::runner::Plan;
+use crate::drill::session::Key;
 use crate::drill::session::Mode;
 use crate::drill::shuffle::Rng;
+use crate::drill::term::{RawGuard, decode_key};
 use crate::drill::{SessionArgs, arrange, load_items, print_summary, run_plan, session_info};
 use crate::exit::ExitStatus;
 use crate::settings::Settings;
@@ -69,6 +71,7 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     };
     let info = session_info(settings, mode);
     let mut pile = None;
+    let mut from_review = 0;
     let items = match &args.generate {
         Some(spec) => {
             let seed = args.session.seed.unwrap_or_else(Rng::clock_seed);
@@ -78,17 +81,28 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
             let all = load_items(decks, codes)?;
             let history = Pile::from_log(settings.log_path()?, &info.user)?;
             let items = history.arrange(arrange(all.clone(), &args.session, None), count);
+            from_review = history.count_in(&items);
+            if from_review == 0 && !drill_without_review()? {
+                return Ok(ExitStatus::Success);
+            }
             pile = Some((history, all));
             items
         }
         None => arrange(load_items(decks, codes)?, &args.session, Some(count)),
     };
+    if from_review > 0 {
+        tell(&format!(
+            "Review: {from_review} of these {} items are ones you missed; they come first, marked \"(missed before)\".",
+            items.len()
+        ))?;
+    }
     let plan = Plan {
         items,
         info,
         time_limit: settings.time_limit(args.session.time_limit),
         duration: None,
         feedback: true,
+        from_review,
     };
     let outcome = run_plan(&plan, settings, codes, settings.strict(args.strict))?;
     print_summary(&outcome.summary, mode, &outcome.palette)?;
@@ -97,11 +111,57 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
             history.record(&plan.info.user, &result.attempt.as_ref());
         }
         let left = history.count_in(&all);
-        writeln!(io::stdout(), "  {:<22} {left}", "still in review pile")?;
+        writeln!(
+            io::stdout(),
+            "  {:<22} {left} (an item leaves it after {LEAVE_AFTER} correct answers in a row)",
+            "still in review pile"
+        )?;
     }
     // The summary of what was saved is shown first, then what ended the session.
     match outcome.failure {
         Some(failure) => Err(failure),
         None => Ok(ExitStatus::Success),
     }
+}
+
+/// Says something about the session before it starts: on the terminal with the banner, on
+/// stderr when the answers are piped (stdout then carries only the items).
+fn tell(line: &str) -> Result<()> {
+    if io::stdin().is_terminal() {
+        writeln!(io::stdout(), "{line}")?;
+    } else {
+        eprintln!("{line}");
+    }
+    Ok(())
+}
+
+/// With nothing in the review pile: on a terminal, asks whether to drill as usual (Enter or
+/// y: yes; n, q or Esc: no); piped, says so on stderr and drills as usual.
+fn drill_without_review() -> Result<bool> {
+    let nothing = "Nothing to review: no item of these decks is in your review pile (missed and not yet answered right twice in a row).";
+    if !io::stdin().is_terminal() {
+        eprintln!("{nothing} Drilling as usual.");
+        return Ok(true);
+    }
+    let mut out = io::stdout();
+    write!(out, "{nothing}\r\nDrill as usual? [Y/n] ")?;
+    out.flush()?;
+    let answer = {
+        let _raw = RawGuard::enter()?;
+        loop {
+            let event = crossterm::event::read()?;
+            let crossterm::event::Event::Key(key) = event else {
+                continue;
+            };
+            match decode_key(&key) {
+                Some(Key::Enter | Key::Char('y' | 'Y')) => break true,
+                Some(Key::Char('n' | 'N' | 'q' | 'Q') | Key::Esc | Key::Quit | Key::Interrupt) => {
+                    break false;
+                }
+                _ => {}
+            }
+        }
+    };
+    writeln!(out, "{}", if answer { "yes" } else { "no" })?;
+    Ok(answer)
 }

@@ -76,6 +76,7 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         time_limit: settings.time_limit(args.session.time_limit),
         duration: args.duration,
         feedback: false,
+        from_review: 0,
     };
     let finished = drill::run_plan(&plan, settings, codes, settings.strict(args.strict))?;
     let exam = ExamResult::new(finished.results, plan.items.len(), args.pass, args.duration);

@@ -48,6 +48,8 @@ pub struct Plan {
     pub duration: Option<Duration>,
     /// Whether feedback follows each item (not in an exam).
     pub feedback: bool,
+    /// How many items, from the first, come from the review pile: their prompts are marked.
+    pub from_review: usize,
 }
 
 /// What a session needs besides its plan.
@@ -99,8 +101,12 @@ fn ask_items(
         if session_deadline.is_some_and(|end| ctx.clock.now() >= end) {
             break;
         }
+        let marked;
         let shown = if plan.info.mode == Mode::Transcribe {
             item.answer.as_str()
+        } else if index < plan.from_review {
+            marked = format!("(missed before) {}", item.prompt);
+            marked.as_str()
         } else {
             item.prompt.as_str()
         };

@@ -186,7 +186,70 @@ fn review_draws_misses_first_until_answered_twice_in_a_row() {
         .write_stdin("hepatitis\n")
         .assert()
         .success()
-        .stdout(predicate::str::is_match(r"still in review pile\s+0\n").unwrap());
+        .stdout(
+            predicate::str::is_match(
+                r"still in review pile\s+0 \(an item leaves it after 2 correct answers in a row\)\n",
+            )
+            .unwrap(),
+        );
+}
+
+#[test]
+fn review_with_nothing_to_review_says_so_and_drills_as_usual() {
+    let scratch = Scratch::new();
+    let rows = review(&scratch, "E11.9\n", "1");
+    assert_eq!(rows, ["g1:correct"]);
+    codedrill()
+        .args([
+            "drill",
+            &fixture("decks/good.csv"),
+            "--review",
+            "-n",
+            "1",
+            "--log",
+        ])
+        .arg(scratch.log())
+        .write_stdin("E11.9\n")
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("Nothing to review")
+                .and(predicate::str::contains("Drilling as usual")),
+        );
+}
+
+#[test]
+fn review_says_how_many_items_are_due_and_marks_them() {
+    let scratch = Scratch::new();
+    drill_fixture(&scratch, &[], "E11.9\nI11.9\nhepatitis\nx\nS52.521A\n").success();
+    let output = codedrill()
+        .args([
+            "drill",
+            &fixture("decks/good.csv"),
+            "--review",
+            "--order",
+            "file",
+            "-n",
+            "3",
+        ])
+        .arg("--log")
+        .arg(scratch.log())
+        .write_stdin("I10\n0FT44ZZ\nE11.9\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Review: 2 of these 3 items are ones you missed"),
+        "{stderr}"
+    );
+    assert_eq!(stdout.matches("(missed before)").count(), 2, "{stdout}");
+    let rows = log_rows(&scratch.log());
+    assert!(
+        rows.iter().all(|r| !r["prompt"].contains("missed before")),
+        "the mark is not logged"
+    );
 }
 
 #[test]

@@ -249,3 +249,17 @@ fn reading_the_feedback_is_not_answering_time() {
         rows[1].elapsed_ms
     );
 }
+
+#[test]
+fn review_with_nothing_to_review_asks_before_drilling() {
+    let scratch = Scratch::new();
+    let args = format!("drill {} --review", fixture("decks/good.csv"));
+    let (mut pty, _) = codedrill_in_pty(&scratch, &args, "");
+    pty.exp_string("Nothing to review").unwrap();
+    pty.exp_string("Drill as usual? [Y/n]").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    type_keys(&mut pty, "n");
+    pty.exp_string("exit=0").unwrap();
+    assert_cooked(&pty.exp_eof().unwrap());
+    assert!(!scratch.log().exists(), "nothing was drilled");
+}
