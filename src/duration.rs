@@ -66,6 +66,17 @@ pub fn parse_count(text: &str) -> Result<usize, String> {
     }
 }
 
+/// A span as `H:MM:SS` or `M:SS`.
+pub fn clock_text(span: Duration) -> String {
+    let seconds = span.as_secs();
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +116,13 @@ mod tests {
             parse_duration("1e-10").unwrap_err(),
             "`1e-10` is shorter than the shortest time span, 1s"
         );
+    }
+
+    #[test]
+    fn clocks_read_as_clocks() {
+        assert_eq!(clock_text(Duration::from_secs(59)), "0:59");
+        assert_eq!(clock_text(Duration::from_secs(30 * 60)), "30:00");
+        assert_eq!(clock_text(Duration::from_secs(3723)), "1:02:03");
     }
 
     #[test]

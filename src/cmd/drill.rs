@@ -5,13 +5,12 @@ use std::io::{self, IsTerminal, Write};
 use anyhow::Result;
 use clap::ValueEnum;
 
+use crate::drill::ask;
 use crate::drill::generate::{self, GenerateSpec};
 use crate::drill::review::{LEAVE_AFTER, Pile};
 use crate::drill::runner::Plan;
-use crate::drill::session::Key;
 use crate::drill::session::Mode;
 use crate::drill::shuffle::Rng;
-use crate::drill::term::{RawGuard, decode_key};
 use crate::drill::{SessionArgs, arrange, load_items, print_summary, run_plan, session_info};
 use crate::exit::ExitStatus;
 use crate::settings::Settings;
@@ -143,25 +142,5 @@ fn drill_without_review() -> Result<bool> {
         eprintln!("{nothing} Drilling as usual.");
         return Ok(true);
     }
-    let mut out = io::stdout();
-    write!(out, "{nothing}\r\nDrill as usual? [Y/n] ")?;
-    out.flush()?;
-    let answer = {
-        let _raw = RawGuard::enter()?;
-        loop {
-            let event = crossterm::event::read()?;
-            let crossterm::event::Event::Key(key) = event else {
-                continue;
-            };
-            match decode_key(&key) {
-                Some(Key::Enter | Key::Char('y' | 'Y')) => break true,
-                Some(Key::Char('n' | 'N' | 'q' | 'Q') | Key::Esc | Key::Quit | Key::Interrupt) => {
-                    break false;
-                }
-                _ => {}
-            }
-        }
-    };
-    writeln!(out, "{}", if answer { "yes" } else { "no" })?;
-    Ok(answer)
+    ask::one_key(&format!("{nothing}\nDrill as usual? [Y/n] "), &['y', 'Y'])
 }

@@ -1,7 +1,7 @@
 //! `codedrill exam [DECK]...`: an exam or interview simulation: no feedback until the end, a
 //! total time limit, a pass mark on the summed score; exit status 0 on pass, 3 on fail.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -68,8 +68,16 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         None => None,
     };
     let codes = settings.code_sets()?;
-    let items = drill::load_items(settings.decks(&args.decks), codes)?;
+    let decks = settings.decks(&args.decks);
+    let items = drill::load_items(decks, codes)?;
     let items = drill::arrange(items, &args.session, args.count);
+    let deck_names = deck_names(decks);
+    if io::stdin().is_terminal() && !start_screen(&deck_names, items.len(), args)? {
+        writeln!(io::stdout(), "No exam taken.")?;
+        return Ok(ExitStatus::Success);
+    }
+    let began = chrono::Local::now();
+    let clock = std::time::Instant::now();
     let plan = Plan {
         items,
         info: drill::session_info(settings, Mode::Exam),
@@ -79,7 +87,10 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         from_review: 0,
     };
     let finished = drill::run_plan(&plan, settings, codes, settings.strict(args.strict))?;
-    let exam = ExamResult::new(finished.results, plan.items.len(), args.pass, args.duration);
+    let mut exam = ExamResult::new(finished.results, plan.items.len(), args.pass, args.duration);
+    exam.decks = deck_names;
+    exam.began = Some(began.format("%Y-%m-%d %H:%M").to_string());
+    exam.used = Some(clock.elapsed());
     let mut out = io::stdout();
     write!(out, "{}", render_text(&exam, &finished.palette))?;
     out.flush()?;
@@ -87,7 +98,7 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         return Err(failure);
     }
     if let (Some(path), Some((kind, mut file))) = (&args.output, page) {
-        let page = result_page(&exam, &plan.info, kind)?;
+        let page = result_page(&exam, &plan.info, Some(codes), kind)?;
         file.write_all(page.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
         let shown = path.display().to_string();
@@ -98,6 +109,35 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     } else {
         ExitStatus::ExamFailed
     })
+}
+
+/// The decks as named (the default deck when none is).
+fn deck_names(decks: &[String]) -> Vec<String> {
+    if decks.is_empty() {
+        vec![crate::deck::DEFAULT_DECK.to_string()]
+    } else {
+        decks.to_vec()
+    }
+}
+
+/// The start screen of an exam on a terminal: what is drawn, the time allowed, the pass mark.
+/// The exam's clock starts when Enter is pressed; `false` when the candidate leaves instead.
+fn start_screen(decks: &[String], items: usize, args: &Args) -> Result<bool> {
+    let allowed = match args.duration {
+        Some(span) => format!("{} to answer", crate::duration::clock_text(span)),
+        None => "no time limit".to_string(),
+    };
+    let decks: Vec<String> = decks.iter().map(|d| visible(d).into_owned()).collect();
+    let screen = [
+        String::new(),
+        format!("Exam: {}", decks.join(", ")),
+        format!("  {items} items · {allowed} · pass mark {:.0}%", args.pass),
+        "  No feedback until the end.".to_string(),
+        String::new(),
+        "Enter: begin (the clock starts) · q: leave ".to_string(),
+    ]
+    .join("\n");
+    drill::ask::one_key(&screen, &[' '])
 }
 
 /// The kind of page `-o` names, checked before the exam starts.

@@ -20,6 +20,11 @@ pub struct ExamResult {
     pub passed: bool,
     pub results: Vec<ItemResult>,
     pub duration: Option<Duration>,
+    /// The decks drawn from, as named
+    pub decks: Vec<String>,
+    /// When the exam began (local time, `YYYY-MM-DD HH:MM`), and how long it took
+    pub began: Option<String>,
+    pub used: Option<Duration>,
 }
 
 impl ExamResult {
@@ -44,6 +49,9 @@ impl ExamResult {
             passed: percent + 1e-9 >= pass_mark,
             results,
             duration,
+            decks: Vec::new(),
+            began: None,
+            used: None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! running a plan through the terminal or piped front end. The pure core is [`session`]
 //! (typing and scoring) and [`deadline`] (when an item's wait ends); [`runner`] drives them.
 
+pub(crate) mod ask;
 pub(crate) mod deadline;
 pub(crate) mod exam;
 pub(crate) mod generate;

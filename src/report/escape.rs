@@ -196,8 +196,9 @@ pub(crate) mod rendered {
     ];
 
     /// Elements the report and result pages are made of; any other came from data.
-    const ELEMENTS: [&str; 13] = [
-        "h1", "h2", "p", "table", "thead", "tbody", "tr", "th", "td", "strong", "ul", "li", "hr",
+    const ELEMENTS: [&str; 15] = [
+        "h1", "h2", "p", "table", "thead", "tbody", "tr", "th", "td", "strong", "ul", "ol", "li",
+        "hr", "br",
     ];
 
     /// Attributes the pages' own markup has: right-aligned table columns, as each renderer

@@ -8,8 +8,11 @@ use anyhow::Result;
 
 use super::escape::{escape_html, escape_md};
 use super::{Aggregator, Filters, GroupBy, Report, html, markdown};
-use crate::drill::exam::{ExamResult, answered_line, breakdown, headline, misses, system_of};
+use crate::codes::CodeSets;
+use crate::drill::exam::{ExamResult, answered_line, breakdown, headline, system_of};
+use crate::drill::render::describe;
 use crate::drill::session::SessionInfo;
+use crate::duration::clock_text;
 
 /// The kinds of result page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,12 +36,89 @@ impl PageKind {
 /// The result page: the exam's own section (verdict, breakdown, misses) followed by the
 /// sections of the report of its attempts by category, made by the same renderers as
 /// `codedrill report`.
-pub(crate) fn result_page(exam: &ExamResult, info: &SessionInfo, kind: PageKind) -> Result<String> {
+pub(crate) fn result_page(
+    exam: &ExamResult,
+    info: &SessionInfo,
+    codes: Option<&CodeSets>,
+    kind: PageKind,
+) -> Result<String> {
     let report = attempts_report(exam, info);
+    let items = item_lines(exam, codes);
     Ok(match kind {
-        PageKind::Markdown => markdown_page(exam, &info.user, &report),
-        PageKind::Html => html_page(exam, &info.user, &report)?,
+        PageKind::Markdown => markdown_page(exam, &info.user, &items, &report),
+        PageKind::Html => html_page(exam, &info.user, &items, &report)?,
     })
+}
+
+/// One answered item as the page lists it: typed and expected answers with their official
+/// descriptions.
+struct ItemLine {
+    number: usize,
+    item: String,
+    verdict: &'static str,
+    prompt: String,
+    typed: String,
+    answer: String,
+    rationale: String,
+}
+
+fn item_lines(exam: &ExamResult, codes: Option<&CodeSets>) -> Vec<ItemLine> {
+    exam.results
+        .iter()
+        .enumerate()
+        .map(|(at, result)| {
+            let a = &result.attempt;
+            let system = result.item.system;
+            // What was typed (or is the answer) as written, then the official descriptions
+            // of the real codes in it.
+            let described = |text: &str| -> String {
+                if text.trim().is_empty() {
+                    return "—".to_string();
+                }
+                let titles: Vec<String> = crate::codes::split_codes(system, text)
+                    .iter()
+                    .filter_map(|code| {
+                        let full = describe(system, code, codes);
+                        full.split_once(" — ").map(|(_, title)| title.to_string())
+                    })
+                    .collect();
+                if titles.is_empty() {
+                    text.to_string()
+                } else {
+                    format!("{text} ({})", titles.join("; "))
+                }
+            };
+            ItemLine {
+                number: at + 1,
+                item: a.item.clone(),
+                verdict: a.verdict.name(),
+                prompt: result.item.prompt.clone(),
+                typed: described(&a.entered),
+                answer: described(&a.expected),
+                rationale: result.item.rationale.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Decks, when the exam began, the time allowed and used, and the pass mark, as one line.
+fn facts(exam: &ExamResult) -> String {
+    let mut parts = Vec::new();
+    if !exam.decks.is_empty() {
+        parts.push(format!("Decks: {}", exam.decks.join(", ")));
+    }
+    if let Some(began) = &exam.began {
+        parts.push(format!("Taken {began}"));
+    }
+    parts.push(match exam.duration {
+        Some(span) => format!("time allowed {}", clock_text(span)),
+        None => "no time limit".to_string(),
+    });
+    if let Some(used) = exam.used {
+        parts.push(format!("time used {}", clock_text(used)));
+    }
+    parts.push(format!("pass mark {:.0}%", exam.pass_mark));
+    parts.join(" · ")
 }
 
 /// The report of the exam's attempts, by category.
@@ -51,16 +131,16 @@ fn attempts_report(exam: &ExamResult, info: &SessionInfo) -> Report {
 }
 
 /// The Markdown page: the exam's section, a rule, then the report's sections.
-fn markdown_page(exam: &ExamResult, user: &str, report: &Report) -> String {
-    let mut sections = vec![markdown_section(exam, user), "\n---\n\n".to_string()];
+fn markdown_page(exam: &ExamResult, user: &str, items: &[ItemLine], report: &Report) -> String {
+    let mut sections = vec![markdown_section(exam, user, items), "\n---\n\n".to_string()];
     sections.extend(markdown::report_sections(report));
     sections.concat()
 }
 
 /// The HTML page: the exam's section, then the report's sections, in one page container so
 /// both share its margins.
-fn html_page(exam: &ExamResult, user: &str, report: &Report) -> Result<String> {
-    let mut sections = vec![html_section(exam, user)];
+fn html_page(exam: &ExamResult, user: &str, items: &[ItemLine], report: &Report) -> Result<String> {
+    let mut sections = vec![html_section(exam, user, items)];
     sections.extend(html::report_sections(report)?);
     Ok(html::page(&format!("Exam result — {user}"), &sections))
 }
@@ -68,18 +148,12 @@ fn html_page(exam: &ExamResult, user: &str, report: &Report) -> Result<String> {
 /// The exam's own section of the Markdown page. Typed and expected answers are plain escaped
 /// text rather than code spans: a code span shows backslashes literally, so it could not hold
 /// escaped text, and a backtick typed by the candidate could close it.
-fn markdown_section(exam: &ExamResult, user: &str) -> String {
+fn markdown_section(exam: &ExamResult, user: &str, items: &[ItemLine]) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# Exam result — {}\n", escape_md(user));
     let _ = writeln!(md, "**{}**\n", headline(exam));
-    let _ = writeln!(md, "{}.", answered_line(exam));
-    if let Some(duration) = exam.duration {
-        let _ = writeln!(
-            md,
-            "Time allowed: {} minutes.",
-            (duration.as_secs_f64() / 60.0).round()
-        );
-    }
+    let _ = writeln!(md, "{}.\n", answered_line(exam));
+    let _ = writeln!(md, "{}.", escape_md(&facts(exam)));
     let _ = writeln!(
         md,
         "\n## By code system\n\n| system | items | correct | score |\n|---|---:|---:|---:|"
@@ -92,38 +166,37 @@ fn markdown_section(exam: &ExamResult, user: &str) -> String {
             100.0 * score / items.max(1) as f64
         );
     }
-    let _ = writeln!(md, "\n## Misses\n");
-    let mut any = false;
-    for miss in misses(exam) {
-        any = true;
-        let a = &miss.attempt;
+    let _ = writeln!(md, "\n## Items\n");
+    if items.is_empty() {
+        let _ = writeln!(md, "None answered.");
+    }
+    for line in items {
         let _ = writeln!(
             md,
-            "- **{}** ({}) {} — typed {}, answer {}. {}",
-            escape_md(&a.item),
-            a.verdict,
-            escape_md(&miss.item.prompt),
-            escape_md(&a.entered),
-            escape_md(&a.expected),
-            escape_md(&miss.item.rationale)
+            "{}. **{}** ({}) {}  \n   typed: {}  \n   answer: {}  \n   {}",
+            line.number,
+            escape_md(&line.item),
+            line.verdict,
+            escape_md(&line.prompt),
+            escape_md(&line.typed),
+            escape_md(&line.answer),
+            escape_md(&line.rationale)
         );
-    }
-    if !any {
-        let _ = writeln!(md, "None.");
     }
     md
 }
 
 /// The exam's own section of the HTML page.
-fn html_section(exam: &ExamResult, user: &str) -> String {
+fn html_section(exam: &ExamResult, user: &str, items: &[ItemLine]) -> String {
     let mut body = String::new();
     let colour = if exam.passed { "#1a7f37" } else { "#cf222e" };
     let _ = writeln!(
         body,
-        "<section class=\"exam\"><h1>Exam result — {}</h1>\n<p style=\"color:{colour};font-size:1.6em;font-weight:bold\">{}</p>\n<p>{}.</p>",
+        "<section class=\"exam\"><h1>Exam result — {}</h1>\n<p style=\"color:{colour};font-size:1.6em;font-weight:bold\">{}</p>\n<p>{}.</p>\n<p class=\"meta\">{}.</p>",
         escape_html(user),
         escape_html(&headline(exam)),
-        escape_html(&answered_line(exam))
+        escape_html(&answered_line(exam)),
+        escape_html(&facts(exam))
     );
     let _ = writeln!(
         body,
@@ -137,21 +210,20 @@ fn html_section(exam: &ExamResult, user: &str) -> String {
             100.0 * score / items.max(1) as f64
         );
     }
-    body.push_str("</table></div>\n<h2>Misses</h2>\n<ul>\n");
-    for miss in misses(exam) {
-        let a = &miss.attempt;
+    body.push_str("</table></div>\n<h2>Items</h2>\n<ol>\n");
+    for line in items {
         let _ = writeln!(
             body,
-            "<li><b>{}</b> ({}) {} — typed <code>{}</code>, answer <code>{}</code>. {}</li>",
-            escape_html(&a.item),
-            escape_html(a.verdict.name()),
-            escape_html(&miss.item.prompt),
-            escape_html(&a.entered),
-            escape_html(&a.expected),
-            escape_html(&miss.item.rationale)
+            "<li><b>{}</b> ({}) {}<br>typed: <code>{}</code><br>answer: <code>{}</code><br>{}</li>",
+            escape_html(&line.item),
+            escape_html(line.verdict),
+            escape_html(&line.prompt),
+            escape_html(&line.typed),
+            escape_html(&line.answer),
+            escape_html(&line.rationale)
         );
     }
-    body.push_str("</ul></section>\n");
+    body.push_str("</ol></section>\n");
     body
 }
 
@@ -265,7 +337,7 @@ mod tests {
     #[test]
     fn html_page_holds_the_exam_section_first_in_its_one_main() {
         let (exam, info) = nasty_exam();
-        let page = result_page(&exam, &info, PageKind::Html).unwrap();
+        let page = result_page(&exam, &info, None, PageKind::Html).unwrap();
         for tag in ["<html", "<head>", "<body>", "<main>", "</main>", "</html>"] {
             assert_eq!(page.matches(tag).count(), 1, "{tag}");
         }
@@ -279,9 +351,9 @@ mod tests {
     #[test]
     fn html_page_shows_markup_as_text() {
         let (exam, info) = nasty_exam();
-        let page = result_page(&exam, &info, PageKind::Html).unwrap();
+        let page = result_page(&exam, &info, None, PageKind::Html).unwrap();
         assert!(!page.contains("<img"), "{page}");
-        assert!(page.contains("typed <code>E1`1.9 &lt;img src=x onerror=alert(1)&gt;"));
+        assert!(page.contains("typed: <code>E1`1.9 &lt;img src=x onerror=alert(1)&gt;"));
         assert!(
             page.contains("<td>category &lt;img src=x"),
             "key of the report"
@@ -291,18 +363,18 @@ mod tests {
     #[test]
     fn markdown_page_is_the_exam_section_a_rule_then_the_report() {
         let (exam, info) = nasty_exam();
-        let page = result_page(&exam, &info, PageKind::Markdown).unwrap();
+        let page = result_page(&exam, &info, None, PageKind::Markdown).unwrap();
         let rule = page
             .find("\n\n---\n\n# Coding accuracy and speed\n")
             .unwrap();
         assert!(page.starts_with("# Exam result — user &lt;img src=x onerror=alert\\(1\\)&gt;"));
-        assert!(rule > page.find("## Misses").unwrap());
+        assert!(rule > page.find("## Items").unwrap());
     }
 
     #[test]
     fn markdown_page_shows_markup_as_text() {
         let (exam, info) = nasty_exam();
-        let page = result_page(&exam, &info, PageKind::Markdown).unwrap();
+        let page = result_page(&exam, &info, None, PageKind::Markdown).unwrap();
         let escaped = escape_md(NASTY);
         assert_eq!(
             escaped,
@@ -311,7 +383,7 @@ mod tests {
         for raw in ["<img", "[x](", "a|b", "`c`", "*d*"] {
             assert!(!page.contains(raw), "{raw} in {page}");
         }
-        assert!(page.contains(&format!("typed E1\\`1.9 {escaped}, answer E11.9.")));
+        assert!(page.contains(&format!("typed: E1\\`1.9 {escaped}  \n   answer: E11.9")));
         assert!(page.contains(&format!("| category {escaped} second line | 1 |")));
     }
 
@@ -324,7 +396,7 @@ mod tests {
                 .map(|value| missed(&Fields::all(value), value, &info))
                 .collect();
             let exam = ExamResult::new(results, HOSTILE.len(), 70.0, None);
-            let page = result_page(&exam, &info, PageKind::Markdown).unwrap();
+            let page = result_page(&exam, &info, None, PageKind::Markdown).unwrap();
             let mut values = HOSTILE.to_vec();
             values.push(user);
             assert_inert(&page, &values);

@@ -294,3 +294,34 @@ fn transcription_reports_gross_and_net_keystrokes() {
         ]
     );
 }
+
+#[test]
+fn an_exam_page_names_decks_times_and_every_item_with_descriptions() {
+    let scratch = Scratch::new();
+    let page = scratch.path("result.md");
+    let output = codedrill()
+        .args([
+            "exam",
+            &fixture("decks/good.csv"),
+            "--order",
+            "file",
+            "-n",
+            "2",
+        ])
+        .args(["--duration", "10m", "--log"])
+        .arg(scratch.log())
+        .arg("-o")
+        .arg(&page)
+        .write_stdin("E11.9\nI11.9\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    let md = std::fs::read_to_string(&page).unwrap();
+    assert!(md.contains("time allowed 10:00 · time used 0:0"), "{md}");
+    assert!(md.contains("Taken 20"), "{md}");
+    assert!(md.contains("## Items"), "{md}");
+    assert!(
+        md.contains("typed: I11.9 \\(Hypertensive heart disease"),
+        "the typed code with its official title: {md}"
+    );
+}

@@ -93,6 +93,9 @@ fn escape_skips_and_time_limit_ends_an_item_mid_typing() {
 fn exam_time_runs_out_while_an_answer_is_half_typed() {
     let scratch = Scratch::new();
     let mut pty = session_in_pty(&scratch, "exam", "--duration 2s");
+    pty.exp_string("Enter: begin (the clock starts)").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    type_keys(&mut pty, "\r");
     pty.exp_string("Type 2 diabetes, no complications").unwrap();
     pty.exp_string("2s").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
@@ -262,4 +265,22 @@ fn review_with_nothing_to_review_asks_before_drilling() {
     pty.exp_string("exit=0").unwrap();
     assert_cooked(&pty.exp_eof().unwrap());
     assert!(!scratch.log().exists(), "nothing was drilled");
+}
+
+#[test]
+fn an_exam_starts_from_its_start_screen() {
+    let scratch = Scratch::new();
+    let args = format!("exam {} --duration 5m --pass 80", fixture("decks/good.csv"));
+    let (mut pty, _) = codedrill_in_pty(&scratch, &args, "");
+    // rexpect reads bytes as Latin-1: the `·` separators are matched around.
+    pty.exp_string("5 items").unwrap();
+    pty.exp_string("5:00 to answer").unwrap();
+    pty.exp_string("pass mark 80%").unwrap();
+    pty.exp_string("Enter: begin (the clock starts)").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    type_keys(&mut pty, "q");
+    pty.exp_string("No exam taken.").unwrap();
+    pty.exp_string("exit=0").unwrap();
+    assert_cooked(&pty.exp_eof().unwrap());
+    assert!(!scratch.log().exists(), "nothing was asked");
 }
