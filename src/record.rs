@@ -51,7 +51,7 @@ pub const MAX_KEYS: u64 = 86_400_000;
 pub const HEADER: &str = "timestamp,session,user,mode,deck,item,system,category,prompt,expected,entered,verdict,detail,score,elapsed_ms,first_key_ms,keystrokes,backspaces";
 
 /// What kind of session an attempt belongs to (the log's `mode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Mode {
     Practice,
     Exam,

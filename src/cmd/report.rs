@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use chrono::{Datelike, NaiveDate};
 
+use crate::record::Mode;
 use crate::report::progress::progress_bar;
 use crate::report::reader::{self, WARNINGS_SHOWN};
 use crate::report::{Aggregator, Filters, Format, GroupBy, Report};
@@ -47,6 +48,9 @@ pub struct Args {
     /// Only attempts on this deck
     #[arg(long, value_name = "NAME")]
     pub deck: Option<String>,
+    /// Only attempts of this kind of session
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
     /// Output format [default: table, or what -o's extension names]
     #[arg(long, value_enum)]
     pub format: Option<Format>,
@@ -80,6 +84,7 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         until: args.until,
         user: settings.user_given.clone(),
         deck: args.deck.clone(),
+        mode: args.mode,
     };
     let logs = if args.logs.is_empty() {
         let path = settings.log_path()?.to_path_buf();

@@ -8,7 +8,7 @@ use rustc_hash::FxBuildHasher;
 use super::extras::{self, DaySums, ItemStats};
 use super::{FilterSummary, Group, GroupBy, Period, Report, rounded};
 use crate::metrics::Accumulator;
-use crate::record::AttemptRef;
+use crate::record::{AttemptRef, Mode};
 use crate::score::{Detail, Verdict};
 
 /// Width of one answer-time histogram bin.
@@ -27,6 +27,7 @@ pub struct Filters {
     pub until: Option<NaiveDate>,
     pub user: Option<String>,
     pub deck: Option<String>,
+    pub mode: Option<Mode>,
 }
 
 impl Filters {
@@ -37,6 +38,7 @@ impl Filters {
             && (until.is_empty() || date <= until)
             && self.user.as_deref().is_none_or(|u| u == attempt.user)
             && self.deck.as_deref().is_none_or(|d| d == attempt.deck)
+            && self.mode.is_none_or(|m| m == attempt.mode)
     }
 }
 
@@ -142,6 +144,7 @@ impl Aggregator {
             GroupBy::Day => attempt.date(),
             GroupBy::Session => attempt.session,
             GroupBy::User => attempt.user,
+            GroupBy::Mode => attempt.mode.name(),
             GroupBy::Item => {
                 self.key.clear();
                 self.key.push_str(attempt.deck);
@@ -254,6 +257,7 @@ impl Aggregator {
                 until: self.filters.until.map(|d| d.to_string()),
                 user: self.filters.user,
                 deck: self.filters.deck,
+                mode: self.filters.mode.map(|m| m.name().to_string()),
             },
             logs,
             skipped_rows: self.skipped,

@@ -44,6 +44,8 @@ pub enum GroupBy {
     Day,
     Session,
     User,
+    /// practice, review, exam or transcribe
+    Mode,
 }
 
 impl GroupBy {
@@ -57,6 +59,7 @@ impl GroupBy {
             GroupBy::Day => "day",
             GroupBy::Session => "session",
             GroupBy::User => "user",
+            GroupBy::Mode => "mode",
         }
     }
 }
@@ -207,6 +210,9 @@ pub struct FilterSummary {
     pub until: Option<String>,
     pub user: Option<String>,
     pub deck: Option<String>,
+    /// Only attempts of this mode (left out of the JSON when all modes count)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
 }
 
 impl Report {
@@ -227,6 +233,9 @@ impl Report {
         parts.push(format!("by {}", self.by.name()));
         if let Some(deck) = &self.filters.deck {
             parts.push(format!("deck {deck}"));
+        }
+        if let Some(mode) = &self.filters.mode {
+            parts.push(format!("mode {mode}"));
         }
         parts.join(" · ")
     }

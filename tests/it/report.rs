@@ -782,3 +782,23 @@ impl Replace for [u8] {
         }
     }
 }
+
+#[test]
+fn reports_filter_and_group_by_mode() {
+    let by_mode = json(&[CLASS, "--by", "mode"]);
+    let keys: Vec<&str> = by_mode["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["exam", "practice", "review", "transcribe"]);
+    let exam = json(&[CLASS, "--mode", "exam"]);
+    let exam_attempts = by_mode["groups"][0]["attempts"].as_u64().unwrap();
+    assert_eq!(exam["overall"]["attempts"].as_u64(), Some(exam_attempts));
+    assert_eq!(exam["filters"]["mode"], "exam");
+    codedrill()
+        .args(["report", &fixture("logs/class.csv"), "--mode", "nope"])
+        .assert()
+        .code(2);
+}
