@@ -89,8 +89,7 @@ impl<W: Write> Frontend for PipedFrontend<W> {
         } else {
             format!(" ({})", visible(&question.item.category))
         };
-        // Wrapped as on a terminal (at 80 columns when the output is a file or a pipe), so a
-        // prompt read later with `cat` or `less` is not broken mid-word either.
+        // Wrapped when the output is a terminal; to a file or a pipe, one line per prompt.
         let prompt = format!(
             "[{}/{}]{category} {}",
             question.number,

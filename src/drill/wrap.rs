@@ -5,20 +5,22 @@ use std::io::{self, IsTerminal};
 
 use textwrap::{Options, WordSplitter};
 
-/// The width used when standard output is not a terminal, or its size is unknown.
+/// The width used when the terminal's size is unknown.
 pub(crate) const DEFAULT_WIDTH: usize = 80;
+/// No wrapping: output that is not a terminal keeps one line per paragraph, for scripts
+/// and `grep`.
+pub(crate) const UNWRAPPED: usize = usize::MAX;
 /// Narrower is unreadable with the drill's labels; wider lines are hard to follow.
 const WIDTHS: std::ops::RangeInclusive<usize> = 40..=120;
 
-/// The width to wrap at: the terminal's columns when standard output is one, else
-/// [`DEFAULT_WIDTH`]; always within 40 to 120.
+/// The width to wrap at: the terminal's columns within 40 to 120 ([`DEFAULT_WIDTH`] when
+/// they cannot be read), or [`UNWRAPPED`] when standard output is not a terminal.
 pub(crate) fn terminal_width() -> usize {
-    let columns = if io::stdout().is_terminal() {
-        crossterm::terminal::size().map(|(columns, _)| usize::from(columns))
-    } else {
-        Ok(DEFAULT_WIDTH)
-    };
-    columns
+    if !io::stdout().is_terminal() {
+        return UNWRAPPED;
+    }
+    crossterm::terminal::size()
+        .map(|(columns, _)| usize::from(columns))
         .unwrap_or(DEFAULT_WIDTH)
         .clamp(*WIDTHS.start(), *WIDTHS.end())
 }
@@ -124,7 +126,17 @@ mod tests {
     }
 
     #[test]
-    fn width_is_clamped() {
-        assert!(WIDTHS.contains(&terminal_width()));
+    fn width_is_clamped_or_unwrapped() {
+        let width = terminal_width();
+        assert!(WIDTHS.contains(&width) || width == UNWRAPPED, "{width}");
+    }
+
+    #[test]
+    fn unwrapped_text_stays_one_line() {
+        let text = format!("why: {}", "long words ".repeat(40));
+        assert_eq!(
+            wrap(&text, UNWRAPPED, "  ", "    "),
+            format!("  {}", text.trim_end())
+        );
     }
 }

@@ -30,7 +30,9 @@ impl Exporter for TableExporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "{}", shorten(&visible(&report.subtitle()), WIDTH))?;
         writeln!(out)?;
-        out.write_all(TextTable::fitting(report).table(report).as_bytes())?;
+        let table = TextTable::fitting(report);
+        out.write_all(table.table(report).as_bytes())?;
+        write_shortened_keys(report, table.key_width, out)?;
         writeln!(
             out,
             "\nacc: accuracy; median, p90: seconds per answer; codes/h: correct codes per hour;\nkph: keystrokes per hour; near: share of near misses"
@@ -102,6 +104,24 @@ impl MarkupTable for TextTable {
             RowKey::Overall => self.line("overall", &cells),
         }
     }
+}
+
+/// Each key shortened in the table, in full (cut to the line only if longer still).
+fn write_shortened_keys(report: &Report, key_width: usize, out: &mut dyn Write) -> Result<()> {
+    let mut any = false;
+    for group in &report.groups {
+        let key = visible(&group.key);
+        let short = shorten_start(&key, key_width);
+        if short == key {
+            continue;
+        }
+        if !any {
+            writeln!(out, "\nShortened keys:")?;
+            any = true;
+        }
+        writeln!(out, "{}", shorten(&format!("  {short}  {key}"), WIDTH))?;
+    }
+    Ok(())
 }
 
 /// The width of the metric columns, each with the space before it.
