@@ -30,13 +30,16 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes, under their own heading in every command's help so they are
+/// not mistaken for the command's own.
 #[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The attempt log [default: $CODEDRILL_LOG, else <XDG data dir>/codedrill/attempts.csv]
     #[arg(long, global = true, value_name = "PATH")]
     pub log: Option<PathBuf>,
-    /// Who is drilling [default: $USER, else anonymous]
+    /// Who is drilling (drills and exams: the config file's user, else $USER, else
+    /// anonymous); a report keeps only this user's attempts, and everyone's without --user
     #[arg(long, global = true, value_name = "NAME")]
     pub user: Option<String>,
     /// When to use colour (NO_COLOR turns `auto` off) [default: auto]

@@ -25,7 +25,6 @@ Examples:
   codedrill report --user ana --format html -o ana.html
   codedrill report a.csv b.csv --format csv > summary.csv
 
-The global --user NAME keeps only that user's attempts (reports do not default to $USER).
 Dates are the local dates written in the log's timestamps; --since and --until include
 the days they name. Without --format, -o FILE picks the format from its extension
 (.csv .json .md .html .txt).";

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::render::Palette;
 use super::session::ItemResult;
+use super::wrap::{terminal_width, wrap_line};
 use crate::score::Verdict;
 use crate::visible::visible;
 
@@ -113,9 +114,14 @@ pub(crate) fn answered_line(exam: &ExamResult) -> String {
     line
 }
 
-/// The result as shown on the terminal; categories, prompts, answers and rationales through
-/// [`visible`].
+/// The result as shown on the terminal, wrapped to it; categories, prompts, answers and
+/// rationales through [`visible`].
 pub fn render_text(exam: &ExamResult, palette: &Palette) -> String {
+    render_text_at(exam, palette, terminal_width())
+}
+
+/// [`render_text`] in lines of at most `width` columns (the breakdown's columns aside).
+fn render_text_at(exam: &ExamResult, palette: &Palette, width: usize) -> String {
     let mut text = String::new();
     let verdict = headline(exam);
     let verdict = if exam.passed {
@@ -125,7 +131,7 @@ pub fn render_text(exam: &ExamResult, palette: &Palette) -> String {
     };
     let _ = writeln!(text, "\n{}", palette.bold("Exam result"));
     let _ = writeln!(text, "  {verdict}");
-    let _ = writeln!(text, "  {}", answered_line(exam));
+    text.push_str(&wrap_line(&answered_line(exam), width, "  ", "    "));
     for (title, groups) in [
         ("By category", breakdown(&exam.results, category_of)),
         ("By code system", breakdown(&exam.results, system_of)),
@@ -146,24 +152,32 @@ pub fn render_text(exam: &ExamResult, palette: &Palette) -> String {
             let _ = writeln!(text, "\n{}", palette.bold("Misses"));
             any = true;
         }
-        let a = &miss.attempt;
-        let typed = if a.entered.is_empty() {
-            "—"
-        } else {
-            &a.entered
-        };
-        let _ = writeln!(
-            text,
-            "  {} [{}] {}\n    typed {}, answer {}",
-            visible(&a.item),
-            a.verdict,
-            visible(&miss.item.prompt),
-            visible(typed),
-            visible(&a.expected)
-        );
-        if !miss.item.rationale.is_empty() {
-            let _ = writeln!(text, "    why: {}", visible(&miss.item.rationale));
-        }
+        text.push_str(&render_miss(miss, width));
+    }
+    text
+}
+
+/// One missed item: id, verdict and prompt, then what was typed, the answer and why, each
+/// continuing under its own text.
+fn render_miss(miss: &ItemResult, width: usize) -> String {
+    let a = &miss.attempt;
+    let typed = if a.entered.is_empty() {
+        "—"
+    } else {
+        &a.entered
+    };
+    let head = format!(
+        "{} [{}] {}",
+        visible(&a.item),
+        a.verdict,
+        visible(&miss.item.prompt)
+    );
+    let answer = format!("{}, answer {}", visible(typed), visible(&a.expected));
+    let mut text = wrap_line(&head, width, "  ", "    ");
+    text.push_str(&wrap_line(&answer, width, "    typed ", "          "));
+    if !miss.item.rationale.is_empty() {
+        let why = visible(&miss.item.rationale);
+        text.push_str(&wrap_line(&why, width, "    why: ", "         "));
     }
     text
 }
@@ -176,7 +190,8 @@ mod tests {
     #[test]
     fn result_shows_control_characters_visibly() {
         let exam = ExamResult::new(vec![hostile_miss()], 1, 70.0, None);
-        let text = render_text(&exam, &Palette { enabled: false });
+        // Wide enough that each field reads whole on one line.
+        let text = render_text_at(&exam, &Palette { enabled: false }, 1000);
         assert!(!has_raw_control(&text), "{text:?}");
         for field in ["category", "id", "prompt", "typed", "answer", "why"] {
             let shown = format!("{field} \\u{{1b}}[2J");

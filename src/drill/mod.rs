@@ -13,6 +13,7 @@ pub(crate) mod runner;
 pub(crate) mod session;
 pub(crate) mod shuffle;
 pub(crate) mod term;
+pub(crate) mod wrap;
 
 use std::io::{self, IsTerminal, Write};
 use std::time::Duration;
@@ -148,21 +149,22 @@ pub fn run_plan(
     })
 }
 
+/// The banner: how many items, the keys, and where attempts are logged, wrapped to the
+/// terminal.
 fn print_intro(plan: &Plan, log_path: &std::path::Path, palette: &Palette) -> Result<()> {
+    let width = wrap::terminal_width();
+    let title = format!("codedrill — {} items", plan.items.len());
+    let keys = format!(
+        "Enter submits, Esc skips, Backspace corrects, Ctrl-C ends. Log: {}",
+        visible(&log_path.display().to_string())
+    );
     let mut out = io::stdout();
     writeln!(
         out,
         "{}",
-        palette.bold(&format!("codedrill — {} items", plan.items.len()))
+        palette.bold(&wrap::wrap(&title, width, "", "  "))
     )?;
-    writeln!(
-        out,
-        "{}",
-        palette.dim(&format!(
-            "Enter submits, Esc skips, Backspace corrects, Ctrl-C ends. Log: {}",
-            visible(&log_path.display().to_string())
-        ))
-    )?;
+    writeln!(out, "{}", palette.dim(&wrap::wrap(&keys, width, "", "  ")))?;
     Ok(())
 }
 

@@ -11,6 +11,7 @@ use anyhow::Result;
 use super::deadline::{self, Next};
 use super::runner::{Frontend, Question};
 use super::session::{Answer, Ending, Typing};
+use super::wrap::{terminal_width, wrap_line};
 use crate::clock::Clock;
 use crate::signals;
 use crate::visible::visible;
@@ -88,12 +89,17 @@ impl<W: Write> Frontend for PipedFrontend<W> {
         } else {
             format!(" ({})", visible(&question.item.category))
         };
-        writeln!(
-            self.out,
-            "\n[{}/{}]{category} {}",
+        // Wrapped when the output is a terminal; to a file or a pipe, one line per prompt.
+        let prompt = format!(
+            "[{}/{}]{category} {}",
             question.number,
             question.total,
             visible(question.shown)
+        );
+        write!(
+            self.out,
+            "\n{}",
+            wrap_line(&prompt, terminal_width(), "", "  ")
         )?;
         write!(self.out, "> ")?;
         self.out.flush()?;

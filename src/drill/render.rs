@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::session::{ItemResult, Mode, Summary};
+use super::wrap::{terminal_width, wrap_line};
 use crate::codes::{self, CodeSets, System};
 use crate::score::Verdict;
 use crate::visible::visible;
@@ -89,10 +90,21 @@ fn describe_answer(system: System, answer: &str, codes: Option<&CodeSets>) -> Ve
         .collect()
 }
 
-/// Feedback after one item: verdict and detail, time, what was typed, the answer, and why.
-/// The typed text and everything from the deck or a code-set file is shown through
-/// [`visible`].
+/// Feedback after one item: verdict and detail, time, what was typed, the answer, and why,
+/// wrapped to the terminal. The typed text and everything from the deck or a code-set file is
+/// shown through [`visible`].
 pub fn feedback(result: &ItemResult, codes: Option<&CodeSets>, palette: &Palette) -> String {
+    feedback_at(result, codes, palette, terminal_width())
+}
+
+/// [`feedback`] in lines of at most `width` columns, each labelled line continuing under its
+/// text (`  why: ` continues at 7 spaces).
+fn feedback_at(
+    result: &ItemResult,
+    codes: Option<&CodeSets>,
+    palette: &Palette,
+    width: usize,
+) -> String {
     let a = &result.attempt;
     let item = &result.item;
     let mut text = String::new();
@@ -106,51 +118,70 @@ pub fn feedback(result: &ItemResult, codes: Option<&CodeSets>, palette: &Palette
             crate::record::format_score(result.outcome.score)
         ));
     }
-    let _ = writeln!(
-        text,
-        "{headline}   {}",
-        palette.dim(&format!(
-            "{:.1} s, {} keys",
-            a.elapsed_ms as f64 / 1000.0,
-            a.keystrokes
-        ))
-    );
+    let timing = palette.dim(&format!(
+        "{:.1} s, {} keys",
+        a.elapsed_ms as f64 / 1000.0,
+        a.keystrokes
+    ));
+    text.push_str(&wrap_line(
+        &format!("{headline}   {timing}"),
+        width,
+        "",
+        "  ",
+    ));
     if result.outcome.verdict != Verdict::Correct && !a.entered.trim().is_empty() {
         let typed: Vec<String> = codes::split_codes(item.system, &a.entered)
             .iter()
             .map(|code| describe_typed(item.system, code, codes))
             .collect();
-        let _ = writeln!(text, "  you typed {}", visible(&typed.join("; ")));
+        text.push_str(&labelled("you typed", &visible(&typed.join("; ")), width));
     }
     for (index, line) in describe_answer(item.system, &item.answer, codes)
         .iter()
         .enumerate()
     {
-        let label = if index == 0 { "answer   " } else { "         " };
-        let _ = writeln!(text, "  {label} {}", palette.bold(&visible(line)));
+        let label = if index == 0 { "answer   " } else { "" };
+        text.push_str(&labelled(label, &palette.bold(&visible(line)), width));
     }
     if !item.accept.is_empty() {
-        let _ = writeln!(
-            text,
-            "  also accepted: {}",
-            visible(&item.accept.replace('|', " or "))
-        );
+        let accepted = item.accept.replace('|', " or ");
+        text.push_str(&labelled("also accepted:", &visible(&accepted), width));
     }
     if !item.rationale.is_empty() {
-        let _ = writeln!(text, "  why: {}", visible(&item.rationale));
+        text.push_str(&labelled("why:", &visible(&item.rationale), width));
     }
     if result.truncated {
-        let _ = writeln!(
-            text,
-            "  (your answer was longer than {} characters and was cut)",
+        let note = format!(
+            "(your answer was longer than {} characters and was cut)",
             super::session::ENTERED_CAP
         );
+        text.push_str(&wrap_line(&note, width, "  ", "   "));
     }
     text
 }
 
-/// The end-of-session summary.
+/// `  label text`, continuing under the text; an empty label lines `text` up under the
+/// answer's (the other codes of a multi-code answer).
+fn labelled(label: &str, text: &str, width: usize) -> String {
+    let first = if label.is_empty() {
+        " ".repeat(ANSWER_COLUMN)
+    } else {
+        format!("  {label} ")
+    };
+    let rest = " ".repeat(first.chars().count());
+    wrap_line(text, width, &first, &rest)
+}
+
+/// Where an answer's text starts: after `  answer    `.
+const ANSWER_COLUMN: usize = 12;
+
+/// The end-of-session summary, its misses wrapped to the terminal.
 pub fn summary(summary: &Summary, mode: Mode, palette: &Palette) -> String {
+    summary_at(summary, mode, palette, terminal_width())
+}
+
+/// [`summary`] with misses in lines of at most `width` columns.
+fn summary_at(summary: &Summary, mode: Mode, palette: &Palette, width: usize) -> String {
     let m = &summary.metrics;
     let mut text = String::new();
     let _ = writeln!(text, "\n{}", palette.bold("Session summary"));
@@ -223,14 +254,14 @@ pub fn summary(summary: &Summary, mode: Mode, palette: &Palette) -> String {
             } else {
                 a.entered.as_str()
             };
-            let _ = writeln!(
-                text,
-                "  {:<10} {:<12} typed {:<14} answer {}",
+            let row = format!(
+                "{:<10} {:<12} typed {:<14} answer {}",
                 visible(&a.item),
                 a.verdict,
                 visible(entered),
                 visible(&a.expected)
             );
+            text.push_str(&wrap_line(&row, width, "  ", "    "));
         }
     }
     text
@@ -312,8 +343,31 @@ mod tests {
     }
 
     #[test]
+    fn feedback_continues_under_each_label() {
+        let mut result = hostile_miss();
+        result.item.rationale = "the seventh character names the encounter, here the first".into();
+        result.item.accept = String::new();
+        let text = feedback_at(&result, None, &PLAIN, 40);
+        assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
+        let why: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("  why: "))
+            .collect();
+        assert_eq!(
+            why,
+            [
+                "  why: the seventh character names the",
+                "       encounter, here the first"
+            ],
+            "{text}"
+        );
+    }
+
+    #[test]
     fn summary_shows_control_characters_visibly() {
-        let text = summary(&summarize(&[hostile_miss()], 1), Mode::Practice, &PLAIN);
+        // Wide enough that each field reads whole on one line.
+        let summary = summarize(&[hostile_miss()], 1);
+        let text = summary_at(&summary, Mode::Practice, &PLAIN, 1000);
         assert!(!has_raw_control(&text), "{text:?}");
         for field in ["id", "typed", "answer"] {
             let shown = format!("{field} \\u{{1b}}[2J");

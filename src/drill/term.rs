@@ -14,6 +14,7 @@ use super::deadline::{self, Next};
 use super::render::Palette;
 use super::runner::{Frontend, Question};
 use super::session::{Answer, Ending, Key, Typing};
+use super::wrap::{terminal_width, wrap};
 use crate::clock::Clock;
 use crate::signals;
 use crate::visible::visible;
@@ -78,6 +79,18 @@ pub fn decode_key(event: &KeyEvent) -> Option<Key> {
     }
 }
 
+/// [`TermFrontend::header`] in lines of at most `width` columns, continuing at 2 spaces.
+fn header_at(question: &Question, palette: &Palette, width: usize) -> String {
+    let mut header = format!("[{}/{}]", question.number, question.total);
+    if !question.item.category.is_empty() {
+        header.push_str(&format!(" {}", visible(&question.item.category)));
+    }
+    // Painted after wrapping so each escape stays with the text it colours.
+    let header = wrap(&header, width, "", "  ");
+    let prompt = wrap(&visible(question.shown), width, "", "  ");
+    format!("\n{}\n{}\n", palette.dim(&header), palette.bold(&prompt))
+}
+
 /// Time left as `42s` or, from a minute up, `12:05`.
 fn time_left(left: Duration) -> String {
     let seconds = left.as_secs_f64().ceil() as u64;
@@ -94,17 +107,10 @@ pub struct TermFrontend {
 }
 
 impl TermFrontend {
-    /// The item's number, category and prompt; the deck's text shown through [`visible`].
+    /// The item's number, category and prompt, wrapped to the terminal; the deck's text
+    /// shown through [`visible`].
     fn header(&self, question: &Question) -> String {
-        let mut header = format!("[{}/{}]", question.number, question.total);
-        if !question.item.category.is_empty() {
-            header.push_str(&format!(" {}", visible(&question.item.category)));
-        }
-        format!(
-            "\n{}\n{}\n",
-            self.palette.dim(&header),
-            self.palette.bold(&visible(question.shown))
-        )
+        header_at(question, &self.palette, terminal_width())
     }
 
     fn bar(&self, question: &Question, clock: &dyn Clock) -> ProgressBar {

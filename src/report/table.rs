@@ -30,7 +30,9 @@ impl Exporter for TableExporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "{}", shorten(&visible(&report.subtitle()), WIDTH))?;
         writeln!(out)?;
-        out.write_all(TextTable::fitting(report).table(report).as_bytes())?;
+        let table = TextTable::fitting(report);
+        out.write_all(table.table(report).as_bytes())?;
+        write_shortened_keys(report, table.key_width, out)?;
         writeln!(
             out,
             "\nacc: accuracy; median, p90: seconds per answer; codes/h: correct codes per hour;\nkph: keystrokes per hour; near: share of near misses"
@@ -95,17 +97,31 @@ impl MarkupTable for TextTable {
         let cells = cells.each_ref().map(String::as_str);
         match key {
             RowKey::Group(key) => {
-                let key = visible(key);
-                // A key too long for its column gets a line of its own, whole.
-                if key.chars().count() > self.key_width {
-                    format!("{}\n{}", shorten(&key, WIDTH), self.line("", &cells))
-                } else {
-                    self.line(&key, &cells)
-                }
+                // A key too long for its column keeps its end, which tells keys apart: decks
+                // share prefixes (`icd10cm-`), and an item id ends a `deck/item` key.
+                self.line(&shorten_start(&visible(key), self.key_width), &cells)
             }
             RowKey::Overall => self.line("overall", &cells),
         }
     }
+}
+
+/// Each key shortened in the table, in full (cut to the line only if longer still).
+fn write_shortened_keys(report: &Report, key_width: usize, out: &mut dyn Write) -> Result<()> {
+    let mut any = false;
+    for group in &report.groups {
+        let key = visible(&group.key);
+        let short = shorten_start(&key, key_width);
+        if short == key {
+            continue;
+        }
+        if !any {
+            writeln!(out, "\nShortened keys:")?;
+            any = true;
+        }
+        writeln!(out, "{}", shorten(&format!("  {short}  {key}"), WIDTH))?;
+    }
+    Ok(())
 }
 
 /// The width of the metric columns, each with the space before it.
@@ -127,7 +143,11 @@ fn write_extras(report: &Report, out: &mut dyn Write) -> Result<()> {
             );
             let room = WIDTH.saturating_sub(head.chars().count() + 3);
             if room > 8 && !item.prompt.is_empty() {
-                writeln!(out, "{head} - {}", shorten(&visible(&item.prompt), room))?;
+                writeln!(
+                    out,
+                    "{head} - {}",
+                    cut_at_word(&visible(&item.prompt), room)
+                )?;
             } else {
                 writeln!(out, "{}", shorten(&head, WIDTH))?;
             }
@@ -203,6 +223,33 @@ pub(crate) fn shorten(text: &str, width: usize) -> String {
     format!("{start}…{end}")
 }
 
+/// Cuts `text` to `width` characters keeping its end (`…mmon/com-001`).
+fn shorten_start(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width {
+        return text.to_string();
+    }
+    let end: String = text.chars().skip(count + 1 - width).collect();
+    format!("…{end}")
+}
+
+/// Cuts `text` to `width` characters at the last space that fits, marking the cut with `…`;
+/// a first word longer than `width` is cut inside.
+fn cut_at_word(text: &str, width: usize) -> String {
+    if text.chars().count() <= width || width == 0 {
+        return text.to_string();
+    }
+    // `width - 1` characters and the `…`; the one more character taken shows whether a word
+    // ends right at the cut.
+    let kept: String = text.chars().take(width).collect();
+    let cut = match kept.rfind(' ') {
+        Some(at) if !kept[..at].trim_end().is_empty() => kept[..at].trim_end(),
+        _ => kept.trim_end_matches(' '),
+    };
+    let cut: String = cut.chars().take(width - 1).collect();
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,23 +268,44 @@ mod tests {
     }
 
     #[test]
-    fn keys_too_long_for_their_column_get_a_line_of_their_own() {
+    fn keys_too_long_for_their_column_keep_their_end_on_their_row() {
         let long = "icd10cm-common/a-rather-long-item-id";
         let report = samples::report(GroupBy::Item, &[(long, 2), ("short", 3)]);
         let table = TextTable::fitting(&report).table(&report);
         let lines: Vec<&str> = table.lines().collect();
-        assert_eq!(lines[1], long);
-        // The key column is as wide as the line allows, and left blank under the long key.
+        // The key column is as wide as the line allows; the long key is cut to it.
         let key_width = WIDTH - metrics_width();
+        assert!(lines[1].starts_with("…-long-item-id        2"), "{table}");
         assert!(
-            lines[2].starts_with(&format!("{:key_width$}        2", "")),
-            "{table}"
-        );
-        assert!(
-            lines[3].starts_with(&format!("{:key_width$}        3", "short")),
+            lines[2].starts_with(&format!("{:key_width$}        3", "short")),
             "{table}"
         );
         assert!(table.lines().all(|l| l.chars().count() <= WIDTH), "{table}");
+    }
+
+    #[test]
+    fn shortens_from_the_start() {
+        assert_eq!(shorten_start("icd10cm-common", 14), "icd10cm-common");
+        assert_eq!(shorten_start("icd10pcs-surgery", 14), "…10pcs-surgery");
+        assert_eq!(shorten_start("icd10pcs-surgery", 14).chars().count(), 14);
+    }
+
+    #[test]
+    fn cuts_prompts_at_a_word() {
+        let prompt = "Fracture nondisplaced, left radius, initial encounter";
+        assert_eq!(cut_at_word(prompt, 80), prompt);
+        assert_eq!(cut_at_word(prompt, 24), "Fracture nondisplaced…");
+        assert_eq!(cut_at_word(prompt, 30), "Fracture nondisplaced, left…");
+        // A word ending right at the cut is kept whole.
+        assert_eq!(cut_at_word(prompt, 23), "Fracture nondisplaced…");
+        assert_eq!(cut_at_word(prompt, 22), "Fracture…");
+        assert_eq!(cut_at_word("Supercalifragilistic", 10), "Supercali…");
+        for width in 1..prompt.len() {
+            assert!(
+                cut_at_word(prompt, width).chars().count() <= width,
+                "{width}"
+            );
+        }
     }
 
     #[test]

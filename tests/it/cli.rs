@@ -640,3 +640,30 @@ fn lookup_search_says_how_many_matched_and_short_words_are_whole_words() {
             .contains("utilit")
     );
 }
+
+#[test]
+fn help_shows_global_options_under_their_own_heading() {
+    for args in [&["--help"][..], &["drill", "--help"], &["report", "--help"]] {
+        let help = codedrill()
+            .args(args)
+            .env("COLUMNS", "80")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&help.stdout);
+        assert!(text.contains("\nGlobal options:\n"), "{args:?}: {text}");
+        let global = &text[text.find("\nGlobal options:").unwrap()..];
+        assert!(global.contains("--user <NAME>"), "{args:?}: {text}");
+        assert!(
+            text.lines().all(|l| l.chars().count() <= 80),
+            "{args:?}: {text}"
+        );
+    }
+}
+
+#[test]
+fn report_help_states_the_user_default_once() {
+    let help = codedrill().args(["report", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert_eq!(text.matches("$USER").count(), 1, "{text}");
+    assert!(!text.contains("do not default"), "{text}");
+}

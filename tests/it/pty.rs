@@ -284,3 +284,77 @@ fn an_exam_starts_from_its_start_screen() {
     assert_cooked(&pty.exp_eof().unwrap());
     assert!(!scratch.log().exists(), "nothing was asked");
 }
+
+/// A deck whose prompt, category and rationale are far longer than an 80-column line.
+const LONG_DECK: &str = "id,system,category,prompt,answer,accept,rationale
+w1,icd10cm,Endocrine nutritional and metabolic diseases of the long category kind,\"Type 2 diabetes mellitus with diabetic chronic kidney disease, stage 3a, with long-term current use of insulin and of oral hypoglycemic drugs\",E11.22,,\"Combination code for diabetes with chronic kidney disease; code also the stage of the kidney disease and each long-term drug, sequenced after the diabetes code as the guidelines instruct\"
+";
+
+/// Lines as a terminal shows them: colour and cursor sequences dropped, and of a line
+/// redrawn after a carriage return, its longest draw.
+fn screen_lines(output: &str) -> Vec<String> {
+    let mut plain = String::new();
+    let mut chars = output.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // A CSI sequence ends at its first byte in @..~.
+            if chars.next() == Some('[') {
+                for end in chars.by_ref() {
+                    if ('@'..='~').contains(&end) {
+                        break;
+                    }
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+        .split('\n')
+        .map(|line| {
+            let draws = line.split('\r');
+            draws
+                .max_by_key(|d| d.chars().count())
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn drill_screens_fit_80_columns_without_splitting_words() {
+    let scratch = Scratch::new();
+    let deck = scratch.path("long.csv");
+    std::fs::write(&deck, LONG_DECK).unwrap();
+    // crossterm reads the width from the terminal, so the pseudo-terminal is made 80 wide.
+    let args = format!("drill {} --color never", deck.display());
+    let (mut pty, _) = codedrill_in_pty(&scratch, &args, "stty cols 80 rows 40;");
+    // Each wait gives what came before the text waited for.
+    let mut output = pty.exp_string("current use").unwrap() + "current use";
+    std::thread::sleep(Duration::from_millis(300));
+    type_keys(&mut pty, "E11.9\r");
+    output += &(pty.exp_string("Session summary").unwrap() + "Session summary");
+    output += &pty.exp_string("exit=").unwrap();
+    let lines = screen_lines(&output);
+    for line in &lines {
+        assert!(
+            line.chars().count() <= 80,
+            "{} columns: {line:?}",
+            line.len()
+        );
+    }
+    // Every word of the deck's text arrives whole, in order, whichever line it is on.
+    let words: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+    let shown = format!(" {} ", words.join(" "));
+    for text in [
+        "Type 2 diabetes mellitus with diabetic chronic kidney disease, stage 3a, with \
+         long-term current use of insulin and of oral hypoglycemic drugs",
+        "why: Combination code for diabetes with chronic kidney disease; code also the stage \
+         of the kidney disease and each long-term drug, sequenced after the diabetes code as \
+         the guidelines instruct",
+    ] {
+        assert!(shown.contains(&format!(" {text} ")), "{text} in {lines:#?}");
+    }
+    let continued = lines.iter().filter(|l| l.starts_with("       ")).count();
+    assert!(continued >= 2, "why: continues at 7 spaces: {lines:#?}");
+}
