@@ -132,6 +132,21 @@ impl Detail {
         })
     }
 
+    /// A few words for reports, where the identifier would mean little to a reader.
+    pub fn label(self) -> &'static str {
+        match self {
+            Detail::Typo => "a typo",
+            Detail::Transposition => "swapped characters",
+            Detail::SeventhCharacter => "wrong 7th character",
+            Detail::Placeholder => "placeholder X",
+            Detail::SameCategory => "right category only",
+            Detail::NotBillable => "header code",
+            Detail::Spelling => "spelling",
+            Detail::Sequence => "out of sequence",
+            Detail::Format => "dot misplaced",
+        }
+    }
+
     /// A sentence for feedback.
     pub fn explain(self) -> &'static str {
         match self {

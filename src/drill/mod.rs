@@ -153,7 +153,24 @@ pub fn run_plan(
 /// terminal.
 fn print_intro(plan: &Plan, log_path: &std::path::Path, palette: &Palette) -> Result<()> {
     let width = wrap::terminal_width();
-    let title = format!("codedrill — {} items", plan.items.len());
+    let mut decks: Vec<&str> = Vec::new();
+    for item in &plan.items {
+        if !decks.contains(&item.deck.as_str()) {
+            decks.push(&item.deck);
+        }
+    }
+    let title = format!(
+        "codedrill — {} {} of {} · {} · user {}",
+        plan.items.len(),
+        if plan.items.len() == 1 {
+            "item"
+        } else {
+            "items"
+        },
+        visible(&decks.join(", ")),
+        plan.info.mode.name(),
+        visible(&plan.info.user)
+    );
     let keys = format!(
         "Enter submits, Esc skips, Backspace corrects, Ctrl-C ends. Log: {}",
         visible(&log_path.display().to_string())
@@ -164,6 +181,10 @@ fn print_intro(plan: &Plan, log_path: &std::path::Path, palette: &Palette) -> Re
         "{}",
         palette.bold(&wrap::wrap(&title, width, "", "  "))
     )?;
+    if plan.info.user == "anonymous" {
+        let note = "Rows are logged as user anonymous ($USER is not set): --user NAME, or user in the config file, names you.";
+        writeln!(out, "{}", palette.dim(&wrap::wrap(note, width, "", "  ")))?;
+    }
     writeln!(out, "{}", palette.dim(&wrap::wrap(&keys, width, "", "  ")))?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::session::{ItemResult, Mode, Summary};
-use super::wrap::{terminal_width, wrap_line};
+use super::wrap::{cut_at_word, terminal_width, wrap_line};
 use crate::codes::{self, CodeSets, System};
 use crate::score::Verdict;
 use crate::visible::visible;
@@ -175,6 +175,9 @@ fn labelled(label: &str, text: &str, width: usize) -> String {
 /// Where an answer's text starts: after `  answer    `.
 const ANSWER_COLUMN: usize = 12;
 
+/// Answering time below which per-hour rates are shown as `—`: a minute.
+const RATE_FROM_MS: u64 = 60_000;
+
 /// The end-of-session summary, its misses wrapped to the terminal.
 pub fn summary(summary: &Summary, mode: Mode, palette: &Palette) -> String {
     summary_at(summary, mode, palette, terminal_width())
@@ -211,26 +214,35 @@ fn summary_at(summary: &Summary, mode: Mode, palette: &Palette, width: usize) ->
         "median per item",
         format!("{:.1} s", m.median_ms / 1000.0),
     );
-    row(
-        &mut text,
-        "codes per hour",
-        format!("{:.0}", m.codes_per_hour),
-    );
+    // Rates from a few seconds of answering (a handful of piped answers) are not facts.
+    let measured = summary.answering_ms >= RATE_FROM_MS;
+    let rate = |per_hour: f64| {
+        if measured {
+            format!("{per_hour:.0}")
+        } else {
+            "—".to_string()
+        }
+    };
+    row(&mut text, "codes per hour", rate(m.codes_per_hour));
     if mode == Mode::Transcribe {
-        row(&mut text, "gross keystrokes/hour", format!("{:.0}", m.kph));
-        row(
-            &mut text,
-            "net keystrokes/hour",
-            format!("{:.0}", summary.net_kph),
-        );
+        row(&mut text, "gross keystrokes/hour", rate(m.kph));
+        row(&mut text, "net keystrokes/hour", rate(summary.net_kph));
     } else {
-        row(&mut text, "keystrokes per hour", format!("{:.0}", m.kph));
+        row(&mut text, "keystrokes per hour", rate(m.kph));
+    }
+    if !measured {
+        let _ = writeln!(
+            text,
+            "  (rates need at least {} s of answering; this session had {:.1} s)",
+            RATE_FROM_MS / 1000,
+            summary.answering_ms as f64 / 1000.0
+        );
     }
     if !summary.near_miss_kinds.is_empty() {
         let kinds: Vec<String> = summary
             .near_miss_kinds
             .iter()
-            .map(|(detail, count)| format!("{} {count}", detail.name()))
+            .map(|(detail, count)| format!("{} {count}", detail.label()))
             .collect();
         row(&mut text, "near-miss kinds", kinds.join(", "));
     }
@@ -262,6 +274,9 @@ fn summary_at(summary: &Summary, mode: Mode, palette: &Palette, width: usize) ->
                 visible(&a.expected)
             );
             text.push_str(&wrap_line(&row, width, "  ", "    "));
+            // Which item it was, in words: the prompt's start, cut at a word.
+            let prompt = cut_at_word(&visible(&miss.item.prompt), width.saturating_sub(4).max(20));
+            text.push_str(&wrap_line(&prompt, width, "    ", "    "));
         }
     }
     text

@@ -227,6 +227,8 @@ pub struct Summary {
     pub truncated: usize,
     /// Keystrokes per hour counting only correct answers (transcription's net KPH).
     pub net_kph: f64,
+    /// Answering time of the session, summed over its items.
+    pub answering_ms: u64,
 }
 
 /// Summarises a session's results.
@@ -259,6 +261,7 @@ pub fn summarize(results: &[ItemResult], planned: usize) -> Summary {
             .collect(),
         truncated: results.iter().filter(|r| r.truncated).count(),
         net_kph: crate::metrics::ratio(correct_keys as f64, elapsed_ms as f64 / 3_600_000.0),
+        answering_ms: elapsed_ms,
     }
 }
 

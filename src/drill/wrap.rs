@@ -44,6 +44,23 @@ pub(crate) fn wrap_line(text: &str, width: usize, first_indent: &str, rest_inden
     line
 }
 
+/// Cuts `text` to `width` characters at the last space that fits, marking the cut with `…`;
+/// a first word longer than `width` is cut inside.
+pub(crate) fn cut_at_word(text: &str, width: usize) -> String {
+    if text.chars().count() <= width || width == 0 {
+        return text.to_string();
+    }
+    // `width - 1` characters and the `…`; the one more character taken shows whether a word
+    // ends right at the cut.
+    let kept: String = text.chars().take(width).collect();
+    let cut = match kept.rfind(' ') {
+        Some(at) if !kept[..at].trim_end().is_empty() => kept[..at].trim_end(),
+        _ => kept.trim_end_matches(' '),
+    };
+    let cut: String = cut.chars().take(width - 1).collect();
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -286,7 +286,7 @@ fn near_misses(report: &Report) -> Option<String> {
         let _ = writeln!(
             text,
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape_html(&kind.kind),
+            escape_html(&fmt::kind(&kind.kind)),
             kind.count,
             fmt::percent(kind.share)
         );

@@ -93,7 +93,7 @@ fn near_misses(report: &Report) -> Option<String> {
         let _ = writeln!(
             text,
             "| {} | {} | {} |",
-            escape_md(&kind.kind),
+            escape_md(&fmt::kind(&kind.kind)),
             kind.count,
             fmt::percent(kind.share)
         );

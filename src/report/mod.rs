@@ -265,6 +265,12 @@ pub(crate) fn rounded(m: Metrics) -> Metrics {
 pub(crate) mod fmt {
     use crate::metrics::Metrics;
 
+    /// A near-miss kind as a reader says it (`wrong 7th character`); unknown names as they are.
+    pub(crate) fn kind(name: &str) -> String {
+        crate::score::Detail::parse(name)
+            .map_or_else(|| name.to_string(), |d| d.label().to_string())
+    }
+
     /// A group's metrics as the text cells of a table row, in the SPEC's order.
     pub(crate) fn cells(m: &Metrics) -> [String; 9] {
         [

@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use super::markup::{MarkupTable, RowKey};
 use super::{Exporter, Report, fmt};
+use crate::drill::wrap::cut_at_word;
 use crate::visible::visible;
 
 /// The whole line, key included, stays within this.
@@ -157,7 +158,7 @@ fn write_extras(report: &Report, out: &mut dyn Write) -> Result<()> {
         let kinds: Vec<String> = report
             .near_miss_kinds
             .iter()
-            .map(|k| format!("{} {}", visible(&k.kind), k.count))
+            .map(|k| format!("{} {}", visible(&fmt::kind(&k.kind)), k.count))
             .collect();
         writeln!(out, "\n{}", wrap("Near misses:", &kinds, WIDTH))?;
     }
@@ -231,23 +232,6 @@ fn shorten_start(text: &str, width: usize) -> String {
     }
     let end: String = text.chars().skip(count + 1 - width).collect();
     format!("…{end}")
-}
-
-/// Cuts `text` to `width` characters at the last space that fits, marking the cut with `…`;
-/// a first word longer than `width` is cut inside.
-fn cut_at_word(text: &str, width: usize) -> String {
-    if text.chars().count() <= width || width == 0 {
-        return text.to_string();
-    }
-    // `width - 1` characters and the `…`; the one more character taken shows whether a word
-    // ends right at the cut.
-    let kept: String = text.chars().take(width).collect();
-    let cut = match kept.rfind(' ') {
-        Some(at) if !kept[..at].trim_end().is_empty() => kept[..at].trim_end(),
-        _ => kept.trim_end_matches(' '),
-    };
-    let cut: String = cut.chars().take(width - 1).collect();
-    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
 }
 
 #[cfg(test)]

@@ -667,3 +667,24 @@ fn report_help_states_the_user_default_once() {
     assert_eq!(text.matches("$USER").count(), 1, "{text}");
     assert!(!text.contains("do not default"), "{text}");
 }
+
+#[test]
+fn the_summary_names_missed_prompts_and_holds_back_rates_from_seconds_of_answering() {
+    let scratch = Scratch::new();
+    let output = drill_fixture(&scratch, &["-n", "2"], "E11.8\nI10\n").success();
+    let stdout = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+    assert!(stdout.contains("codes per hour         —"), "{stdout}");
+    assert!(
+        stdout.contains("rates need at least 60 s of answering"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("near-miss kinds        right category only 1"),
+        "{stdout}"
+    );
+    let misses = &stdout[stdout.find("Misses").expect("a Misses section")..];
+    assert!(
+        misses.contains("\n    Type 2 diabetes, no complications"),
+        "{misses}"
+    );
+}

@@ -358,3 +358,17 @@ fn drill_screens_fit_80_columns_without_splitting_words() {
     let continued = lines.iter().filter(|l| l.starts_with("       ")).count();
     assert!(continued >= 2, "why: continues at 7 spaces: {lines:#?}");
 }
+
+#[test]
+fn the_banner_names_decks_mode_and_user() {
+    let scratch = Scratch::new();
+    let mut pty = session_in_pty(&scratch, "drill", "-n 1");
+    // rexpect reads bytes as Latin-1: the `·` separators are matched around.
+    pty.exp_string("1 item of good").unwrap();
+    pty.exp_string("practice").unwrap();
+    pty.exp_string("user tester").unwrap();
+    pty.exp_string("Type 2 diabetes, no complications").unwrap();
+    pty.send_control('c').unwrap();
+    pty.exp_string("exit=130").unwrap();
+    assert_cooked(&pty.exp_eof().unwrap());
+}
