@@ -7,13 +7,16 @@ use clap::ValueEnum;
 
 use crate::drill::ask;
 use crate::drill::generate::{self, GenerateSpec};
+use crate::drill::history::Sessions;
 use crate::drill::review::{LEAVE_AFTER, Pile};
 use crate::drill::runner::Plan;
 use crate::drill::session::Mode;
 use crate::drill::shuffle::Rng;
+use crate::drill::wrap::{terminal_width, wrap_line};
 use crate::drill::{SessionArgs, arrange, load_items, print_summary, run_plan, session_info};
 use crate::exit::ExitStatus;
 use crate::settings::Settings;
+use crate::visible::visible;
 
 const DRILL_EXAMPLES: &str = "\
 Examples:
@@ -116,6 +119,16 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
             "still in review pile"
         )?;
     }
+    if outcome.failure.is_none() && !outcome.results.is_empty() {
+        let generated = args.generate.is_some();
+        how_it_went(
+            settings,
+            &plan,
+            decks,
+            generated,
+            outcome.summary.misses.len(),
+        )?;
+    }
     // The summary of what was saved is shown first, then what ended the session.
     match outcome.failure {
         Some(failure) => Err(failure),
@@ -143,4 +156,37 @@ fn drill_without_review() -> Result<bool> {
         return Ok(true);
     }
     ask::one_key(&format!("{nothing}\nDrill as usual? [Y/n] "), &['y', 'Y'])
+}
+
+/// After the summary: this session beside the user's last and best sessions of the same decks
+/// and mode, and what to do next.
+fn how_it_went(
+    settings: &Settings,
+    plan: &Plan,
+    decks: &[String],
+    generated: bool,
+    missed: usize,
+) -> Result<()> {
+    let mut out = io::stdout();
+    let width = terminal_width();
+    let sessions = Sessions::from_log(settings.log_path()?, &plan.info.user, plan.info.mode)?;
+    if let Some(comparison) = sessions.compare(&plan.info.session) {
+        writeln!(out, "\nHow it went")?;
+        for line in comparison.lines() {
+            write!(out, "{}", wrap_line(&line, width, "  ", "    "))?;
+        }
+    }
+    if missed > 0 && !generated && plan.info.mode != Mode::Transcribe {
+        let names: Vec<String> = if decks.is_empty() {
+            vec![crate::deck::DEFAULT_DECK.to_string()]
+        } else {
+            decks.iter().map(|d| visible(d).into_owned()).collect()
+        };
+        let next = format!(
+            "Next: {missed} missed — `codedrill drill {} --review` asks them again first.",
+            names.join(" ")
+        );
+        write!(out, "\n{}", wrap_line(&next, width, "", "  "))?;
+    }
+    Ok(())
 }

@@ -6,6 +6,7 @@ pub(crate) mod ask;
 pub(crate) mod deadline;
 pub(crate) mod exam;
 pub(crate) mod generate;
+pub(crate) mod history;
 pub(crate) mod piped;
 pub(crate) mod render;
 pub(crate) mod review;

@@ -325,3 +325,26 @@ fn an_exam_page_names_decks_times_and_every_item_with_descriptions() {
         "the typed code with its official title: {md}"
     );
 }
+
+#[test]
+fn a_session_ends_beside_the_last_and_best_ones_and_says_what_next() {
+    let scratch = Scratch::new();
+    let first = drill_fixture(&scratch, &["-n", "2"], "E11.8\nI10\n").success();
+    let first = String::from_utf8_lossy(&first.get_output().stdout).into_owned();
+    assert!(
+        !first.contains("How it went"),
+        "nothing to compare with yet"
+    );
+    assert!(first.contains("Next: 1 missed"), "{first}");
+    assert!(first.contains("--review` asks them again first"), "{first}");
+    let second = drill_fixture(&scratch, &["-n", "2"], "E11.9\nI10\n").success();
+    let second = String::from_utf8_lossy(&second.get_output().stdout).into_owned();
+    assert!(second.contains("How it went"), "{second}");
+    assert!(
+        second.contains("accuracy 100.0% (last session, "),
+        "{second}"
+    );
+    assert!(second.contains("50.0%, +50.0 points)"), "{second}");
+    assert!(second.contains("beaten today"), "{second}");
+    assert!(!second.contains("Next:"), "nothing missed: {second}");
+}
