@@ -106,21 +106,20 @@ impl LogWriter {
     }
 }
 
-/// Refuses a log path that names something other than a regular file: rows written to a
-/// device or a FIFO vanish or block.
+/// Refuses a log path that names something other than a regular file, for writing and for
+/// reading alike: rows written to a device or a FIFO vanish or block, and reading one may
+/// never end.
 fn refuse_irregular(path: &Path, meta: &fs::Metadata) -> Result<()> {
     if meta.is_file() {
-        return Ok(());
-    }
-    let kind = if meta.is_dir() {
-        "a folder"
+        Ok(())
+    } else if meta.is_dir() {
+        bail!("log {} is a folder, not a regular file", path.display())
     } else {
-        "a device, FIFO or socket"
-    };
-    bail!(
-        "log {} is {kind}, not a regular file; name a file for the log",
-        path.display()
-    )
+        bail!(
+            "log {} is not a regular file (a device, FIFO or socket); name a file for the log",
+            path.display()
+        )
+    }
 }
 
 /// Creates the folders a log goes in, naming a file that stands where a folder must be.
@@ -269,15 +268,7 @@ pub fn read_log(
 /// folder, and a device, FIFO or socket (which could block, or never end).
 pub fn open_log(path: &Path) -> Result<File> {
     let meta = fs::metadata(path).with_context(|| format!("cannot read log {}", path.display()))?;
-    if meta.is_dir() {
-        bail!("log {} is a folder, not a file", path.display());
-    }
-    if !meta.is_file() {
-        bail!(
-            "log {} is not a regular file (a device, FIFO or socket cannot be a log)",
-            path.display()
-        );
-    }
+    refuse_irregular(path, &meta)?;
     File::open(path).with_context(|| format!("cannot read log {}", path.display()))
 }
 

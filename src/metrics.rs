@@ -78,6 +78,10 @@ impl Accumulator {
     }
 }
 
+/// Answering time below which per-hour rates say little (a handful of piped answers): a
+/// minute. Summaries show them as `—` and session comparisons leave them out.
+pub const RATES_FROM_MS: u64 = 60_000;
+
 /// `part / whole`, or 0 when there is nothing to divide by.
 pub fn ratio(part: f64, whole: f64) -> f64 {
     if whole > 0.0 { part / whole } else { 0.0 }

@@ -7,11 +7,9 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::log;
+use crate::metrics::RATES_FROM_MS;
 use crate::record::{AttemptRef, Mode};
 use crate::score::Verdict;
-
-/// Answering time below which a session's codes per hour are not compared.
-const RATE_FROM_MS: u64 = 60_000;
 
 /// One session's sums.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +31,7 @@ impl SessionSums {
 
     /// Correct answers per hour, when the session answered long enough for it to mean much.
     pub fn codes_per_hour(&self) -> Option<f64> {
-        (self.answering_ms >= RATE_FROM_MS)
+        (self.answering_ms >= RATES_FROM_MS)
             .then(|| self.correct as f64 / (self.answering_ms as f64 / 3_600_000.0))
     }
 }

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::session::{ItemResult, Mode, Summary};
 use super::wrap::{cut_at_word, terminal_width, wrap_line};
 use crate::codes::{self, CodeSets, System};
+use crate::metrics::RATES_FROM_MS;
 use crate::score::Verdict;
 use crate::visible::visible;
 
@@ -57,22 +58,25 @@ impl Palette {
 /// `E11.9 — Type 2 diabetes mellitus without complications`, or the code alone.
 pub fn describe(system: System, code: &str, codes: Option<&CodeSets>) -> String {
     let normal = codes::normalize(system, code);
-    match codes.and_then(|sets| sets.get(system, &normal)) {
-        Some(entry) => format!(
-            "{} — {}",
-            codes::display_code(system, &normal),
-            entry.description
-        ),
+    match title(system, code, codes) {
+        Some(title) => format!("{} — {title}", codes::display_code(system, &normal)),
         None => code.trim().to_string(),
     }
+}
+
+/// The official title of the code `code` reads as, when it is a real one.
+pub(crate) fn title(system: System, code: &str, codes: Option<&CodeSets>) -> Option<String> {
+    let normal = codes::normalize(system, code);
+    codes
+        .and_then(|sets| sets.get(system, &normal))
+        .map(|entry| entry.description)
 }
 
 /// A typed code as it was typed (`e119`, not `E11.9`: under `--strict` the layout is what
 /// was graded), with the official description of the code it reads as, when it is real.
 fn describe_typed(system: System, code: &str, codes: Option<&CodeSets>) -> String {
-    let normal = codes::normalize(system, code);
-    match codes.and_then(|sets| sets.get(system, &normal)) {
-        Some(entry) => format!("{} — {}", code.trim(), entry.description),
+    match title(system, code, codes) {
+        Some(title) => format!("{} — {title}", code.trim()),
         None => code.trim().to_string(),
     }
 }
@@ -175,9 +179,6 @@ fn labelled(label: &str, text: &str, width: usize) -> String {
 /// Where an answer's text starts: after `  answer    `.
 const ANSWER_COLUMN: usize = 12;
 
-/// Answering time below which per-hour rates are shown as `—`: a minute.
-const RATE_FROM_MS: u64 = 60_000;
-
 /// The end-of-session summary, its misses wrapped to the terminal.
 pub fn summary(summary: &Summary, mode: Mode, palette: &Palette) -> String {
     summary_at(summary, mode, palette, terminal_width())
@@ -215,7 +216,7 @@ fn summary_at(summary: &Summary, mode: Mode, palette: &Palette, width: usize) ->
         format!("{:.1} s", m.median_ms / 1000.0),
     );
     // Rates from a few seconds of answering (a handful of piped answers) are not facts.
-    let measured = summary.answering_ms >= RATE_FROM_MS;
+    let measured = summary.answering_ms >= RATES_FROM_MS;
     let rate = |per_hour: f64| {
         if measured {
             format!("{per_hour:.0}")
@@ -234,7 +235,7 @@ fn summary_at(summary: &Summary, mode: Mode, palette: &Palette, width: usize) ->
         let _ = writeln!(
             text,
             "  (rates need at least {} s of answering; this session had {:.1} s)",
-            RATE_FROM_MS / 1000,
+            RATES_FROM_MS / 1000,
             summary.answering_ms as f64 / 1000.0
         );
     }

@@ -10,7 +10,7 @@ use super::escape::{escape_html, escape_md};
 use super::{Aggregator, Filters, GroupBy, Report, html, markdown};
 use crate::codes::CodeSets;
 use crate::drill::exam::{ExamResult, answered_line, breakdown, headline, system_of};
-use crate::drill::render::describe;
+use crate::drill::render::title;
 use crate::drill::session::SessionInfo;
 use crate::duration::clock_text;
 
@@ -77,10 +77,7 @@ fn item_lines(exam: &ExamResult, codes: Option<&CodeSets>) -> Vec<ItemLine> {
                 }
                 let titles: Vec<String> = crate::codes::split_codes(system, text)
                     .iter()
-                    .filter_map(|code| {
-                        let full = describe(system, code, codes);
-                        full.split_once(" — ").map(|(_, title)| title.to_string())
-                    })
+                    .filter_map(|code| title(system, code, codes))
                     .collect();
                 if titles.is_empty() {
                     text.to_string()
