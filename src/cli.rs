@@ -1,11 +1,9 @@
 //! The command line: clap derive for every command, and the options all commands share.
 
-use std::path::PathBuf;
-
 use clap::{Parser, Subcommand};
 
 use crate::cmd;
-use crate::settings::{ColorChoice, Given};
+use crate::settings::{Given, LeadingOptions};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -24,42 +22,11 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "codedrill", version, after_help = EXAMPLES)]
 pub struct Cli {
+    /// Shared options written before the command, as the first release took them
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub leading: LeadingOptions,
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Options every command takes, under their own heading in every command's help so they are
-/// not mistaken for the command's own.
-#[derive(Debug, Clone, clap::Args)]
-#[command(next_help_heading = "Global options")]
-pub struct GlobalArgs {
-    /// The attempt log [default: $CODEDRILL_LOG, else <XDG data dir>/codedrill/attempts.csv]
-    #[arg(long, global = true, value_name = "PATH")]
-    pub log: Option<PathBuf>,
-    /// Who is drilling (drills and exams: the config file's user, else $USER, else
-    /// anonymous); a report keeps only this user's attempts, and everyone's without --user
-    #[arg(long, global = true, value_name = "NAME")]
-    pub user: Option<String>,
-    /// When to use colour (NO_COLOR turns `auto` off) [default: auto]
-    #[arg(long, global = true, value_enum)]
-    pub color: Option<ColorChoice>,
-    /// A CMS ICD-10-CM order file (icd10cm_order_YYYY.txt) to use instead of the embedded set
-    #[arg(long, global = true, value_name = "FILE")]
-    pub codeset: Option<PathBuf>,
-}
-
-impl GlobalArgs {
-    /// What was given, for [`Settings::resolve`](crate::settings::Settings::resolve).
-    pub fn given(&self) -> Given {
-        Given {
-            log: self.log.clone(),
-            user: self.user.clone(),
-            color: self.color,
-            codeset: self.codeset.clone(),
-        }
-    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -81,6 +48,22 @@ pub enum Command {
     Config(cmd::config::Args),
     /// Print shell completions
     Completions(cmd::completions::Args),
+}
+
+impl Command {
+    /// The shared options given to this command, for
+    /// [`Settings::resolve`](crate::settings::Settings::resolve).
+    pub fn given(&self) -> Given {
+        match self {
+            Command::Drill(args) => Given::from(&args.shared),
+            Command::Exam(args) => Given::from(&args.shared),
+            Command::Config(args) => Given::from(&args.shared),
+            Command::Report(args) => Given::from(&args.shared),
+            Command::Check(args) => Given::from(&args.shared),
+            Command::Lookup(args) => Given::from(&args.shared),
+            Command::Decks(_) | Command::Completions(_) => Given::default(),
+        }
+    }
 }
 
 #[cfg(test)]

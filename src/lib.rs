@@ -93,7 +93,7 @@ fn resolve_and_run(cli: &Cli) -> Result<ExitStatus> {
     {
         return cmd::config::print_path();
     }
-    let settings = Settings::resolve(cli.global.given())?;
+    let settings = Settings::resolve(cli.command.given().or_leading(&cli.leading))?;
     run(&cli.command, &settings)
 }
 

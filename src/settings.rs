@@ -17,6 +17,9 @@ use serde::de::{self, IgnoredAny};
 
 use crate::codes::CodeSets;
 
+mod args;
+pub use args::{CodesetOption, LeadingOptions, ReportOptions, SessionOptions};
+
 /// A config file larger than this is refused unread: a settings file is a few lines, and a
 /// FIFO or a huge file named there must not hang or fill memory.
 const CONFIG_SIZE_LIMIT: u64 = 1 << 20;

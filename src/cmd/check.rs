@@ -17,6 +17,8 @@ pub struct Args {
     /// Deck files or embedded deck names
     #[arg(required = true, value_name = "DECK")]
     pub decks: Vec<String>,
+    #[command(flatten)]
+    pub shared: crate::settings::CodesetOption,
 }
 
 pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {

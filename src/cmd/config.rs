@@ -30,6 +30,8 @@ pub struct Args {
     /// Print only the config file's path, whether or not the file exists
     #[arg(long)]
     pub path: bool,
+    #[command(flatten)]
+    pub shared: crate::settings::SessionOptions,
 }
 
 /// Prints every setting as `key  value  (source)`, aligned, then the config file's path.

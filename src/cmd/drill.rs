@@ -54,6 +54,8 @@ pub struct Args {
     /// Formatting counts: an ICD-10-CM code without its dot is a near miss (detail `format`)
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub shared: crate::settings::SessionOptions,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -46,6 +46,8 @@ pub struct Args {
     /// Also write the result page to FILE (Markdown for .md, HTML for .html)
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub shared: crate::settings::SessionOptions,
 }
 
 fn parse_percent(text: &str) -> Result<f64, String> {

@@ -56,6 +56,8 @@ pub struct Args {
     /// Write the report to FILE instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub shared: crate::settings::ReportOptions,
 }
 
 /// A `YYYY-MM-DD` date of the years 1 to 9999: those a log's timestamps can hold, and all a

@@ -642,30 +642,78 @@ fn lookup_search_says_how_many_matched_and_short_words_are_whole_words() {
 }
 
 #[test]
-fn help_shows_global_options_under_their_own_heading() {
-    for args in [&["--help"][..], &["drill", "--help"], &["report", "--help"]] {
-        let help = codedrill()
+fn shared_options_appear_only_on_the_commands_they_affect() {
+    let help = |args: &[&str]| {
+        let output = codedrill()
             .args(args)
             .env("COLUMNS", "80")
             .output()
             .unwrap();
-        let text = String::from_utf8_lossy(&help.stdout);
-        assert!(text.contains("\nGlobal options:\n"), "{args:?}: {text}");
-        let global = &text[text.find("\nGlobal options:").unwrap()..];
-        assert!(global.contains("--user <NAME>"), "{args:?}: {text}");
-        assert!(
-            text.lines().all(|l| l.chars().count() <= 80),
-            "{args:?}: {text}"
-        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    // (command, options it shows under "Shared options", options it must not show)
+    let expected: [(&str, &[&str], &[&str]); 8] = [
+        ("drill", &["--log", "--user", "--color", "--codeset"], &[]),
+        ("exam", &["--log", "--user", "--color", "--codeset"], &[]),
+        ("config", &["--log", "--user", "--color", "--codeset"], &[]),
+        ("report", &["--log", "--user"], &["--color", "--codeset"]),
+        ("check", &["--codeset"], &["--log", "--user", "--color"]),
+        ("lookup", &["--codeset"], &["--log", "--user", "--color"]),
+        ("decks", &[], &["--log", "--user", "--color", "--codeset"]),
+        (
+            "completions",
+            &[],
+            &["--log", "--user", "--color", "--codeset"],
+        ),
+    ];
+    for (command, shown, hidden) in expected {
+        let text = help(&[command, "--help"]);
+        assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+        for option in hidden {
+            assert!(!text.contains(option), "{command} shows {option}: {text}");
+        }
+        if shown.is_empty() {
+            assert!(!text.contains("Shared options"), "{command}: {text}");
+            continue;
+        }
+        let shared = &text[text.find("\nShared options:\n").expect(command)..];
+        for option in shown {
+            assert!(shared.contains(option), "{command} lacks {option}: {text}");
+        }
     }
+    let top = help(&["--help"]);
+    for option in ["--log", "--user", "--color", "--codeset"] {
+        assert!(!top.contains(option), "{top}");
+    }
+}
+
+#[test]
+fn shared_options_before_the_command_are_still_taken() {
+    let scratch = Scratch::new();
+    codedrill()
+        .arg("--log")
+        .arg(scratch.log())
+        .args([
+            "--user",
+            "ana",
+            "drill",
+            &fixture("decks/good.csv"),
+            "-n",
+            "1",
+        ])
+        .write_stdin("E11.9\n")
+        .assert()
+        .success();
+    let log = std::fs::read_to_string(scratch.log()).unwrap();
+    assert!(log.lines().nth(1).unwrap().contains(",ana,"), "{log}");
 }
 
 #[test]
 fn report_help_states_the_user_default_once() {
     let help = codedrill().args(["report", "--help"]).output().unwrap();
     let text = String::from_utf8_lossy(&help.stdout);
-    assert_eq!(text.matches("$USER").count(), 1, "{text}");
-    assert!(!text.contains("do not default"), "{text}");
+    assert!(!text.contains("$USER"), "{text}");
+    assert_eq!(text.matches("every user's").count(), 1, "{text}");
 }
 
 #[test]

@@ -501,10 +501,11 @@ fn formula_like_fields_round_trip_through_the_guard() {
 /// Runs codedrill and returns its stderr, checking exit 1 and a single line.
 fn one_line_error(args: &[&str]) -> String {
     let scratch = Scratch::new();
+    // Before the command, where every command accepts it.
     let output = codedrill()
-        .args(args)
         .arg("--log")
         .arg(scratch.log())
+        .args(args)
         .write_stdin("E11.9\n")
         .output()
         .unwrap();
