@@ -22,6 +22,15 @@ pub struct Metrics {
     pub kph: f64,
     /// share of attempts that were near misses
     pub near_miss: f64,
+    /// the sum of `elapsed_ms`: rates from less than [`RATES_FROM_MS`] of it are shown as `—`
+    pub answering_ms: u64,
+}
+
+impl Metrics {
+    /// Whether there was enough answering time for the hourly rates to mean something.
+    pub fn rates_measured(&self) -> bool {
+        self.answering_ms >= RATES_FROM_MS
+    }
 }
 
 /// Collects attempts one at a time; keeps only sums and the answer times.
@@ -46,6 +55,11 @@ impl Accumulator {
         self.elapsed_sum_ms = self.elapsed_sum_ms.saturating_add(elapsed_ms);
         self.keystrokes = self.keystrokes.saturating_add(keystrokes);
         self.elapsed_ms.push(elapsed_ms);
+    }
+
+    /// How many attempts were added.
+    pub fn attempts(&self) -> u64 {
+        self.attempts
     }
 
     /// Adds everything another accumulator collected.
@@ -74,6 +88,7 @@ impl Accumulator {
             codes_per_hour: ratio(self.correct as f64, hours),
             kph: ratio(self.keystrokes as f64, hours),
             near_miss: ratio(self.near_miss as f64, self.attempts as f64),
+            answering_ms: self.elapsed_sum_ms,
         }
     }
 }

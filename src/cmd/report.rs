@@ -108,7 +108,8 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         Some(path) => Some((path, output::create(path, &inputs)?)),
         None => None,
     };
-    let report = make_report(&logs, args.by, &filters)?;
+    // A one-day page draws a point per session, so the HTML report keeps sessions.
+    let report = make_report(&logs, args.by, &filters, format == Format::Html)?;
     let written = output.as_ref().map(|(path, _)| path.display().to_string());
     write_report(&report, format, output)?;
     if let Some(path) = written {
@@ -138,7 +139,12 @@ fn report_format(args: &Args) -> Result<Format> {
 }
 
 /// Reads every log and builds the report; warnings go to stderr as `FILE:LINE: message`.
-pub fn make_report(logs: &[PathBuf], by: GroupBy, filters: &Filters) -> Result<Report> {
+pub fn make_report(
+    logs: &[PathBuf],
+    by: GroupBy,
+    filters: &Filters,
+    sessions: bool,
+) -> Result<Report> {
     let total = logs
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
@@ -146,7 +152,14 @@ pub fn make_report(logs: &[PathBuf], by: GroupBy, filters: &Filters) -> Result<R
         .sum();
     let progress = progress_bar(total);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let new = || Aggregator::new(by, filters);
+    let new = || {
+        let aggregator = Aggregator::new(by, filters);
+        if sessions {
+            aggregator.with_sessions()
+        } else {
+            aggregator
+        }
+    };
     let mut all = new();
     for (path, result) in logs
         .iter()

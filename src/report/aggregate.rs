@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 use rustc_hash::FxBuildHasher;
 
 use super::extras::{self, DaySums, ItemStats};
+use super::sessions::SessionSums;
 use super::{FilterSummary, Group, GroupBy, Period, Report, rounded};
 use crate::metrics::Accumulator;
 use crate::record::{AttemptRef, Mode};
@@ -75,6 +76,19 @@ impl<T> Runs<T> {
         &mut self.map[self.last]
     }
 
+    /// The value for `key`, if there is one.
+    fn get(&mut self, key: &str) -> Option<&mut T> {
+        self.map.get_mut(key)
+    }
+
+    fn get_ref(&self, key: &str) -> Option<&T> {
+        self.map.get(key)
+    }
+
+    fn insert(&mut self, key: Box<str>, value: T) {
+        self.map.insert(key, value);
+    }
+
     /// Entries sorted by key.
     pub(super) fn into_sorted(mut self) -> Vec<(Box<str>, T)> {
         self.map.sort_unstable_keys();
@@ -102,6 +116,11 @@ pub struct Aggregator {
     kinds: Runs<u64>,
     answer_times: Vec<u64>,
     skipped: u64,
+    /// Transcription attempts, kept apart from recall when no `--mode` is asked for:
+    /// retyping a shown code is keying speed, not coding accuracy
+    transcription: Accumulator,
+    /// Per session, when asked for ([`Aggregator::with_sessions`])
+    sessions: Option<Runs<SessionSums>>,
     /// Scratch for `deck/item` keys
     key: String,
 }
@@ -121,8 +140,22 @@ impl Aggregator {
             kinds: Runs::default(),
             answer_times: vec![0; HISTOGRAM_BINS],
             skipped: 0,
+            transcription: Accumulator::default(),
+            sessions: (by == GroupBy::Session).then(Runs::default),
             key: String::new(),
         }
+    }
+
+    /// Also keeps each session's facts and sums (for the per-session points of a one-day
+    /// chart); a report by session always keeps them.
+    pub fn with_sessions(mut self) -> Aggregator {
+        self.sessions.get_or_insert_with(Runs::default);
+        self
+    }
+
+    /// Whether transcription attempts are kept apart: when no mode was asked for.
+    fn splits_transcription(&self) -> bool {
+        self.filters.mode.is_none()
     }
 
     /// Counts rows a reader skipped.
@@ -133,6 +166,11 @@ impl Aggregator {
     /// Adds one attempt, if the filters keep it.
     pub fn add(&mut self, attempt: &AttemptRef) {
         if !self.filters.keep(attempt, &self.since, &self.until) {
+            return;
+        }
+        self.users.entry(attempt.user, || ());
+        if attempt.mode == Mode::Transcribe && self.splits_transcription() {
+            self.add_transcription(attempt);
             return;
         }
         let correct = attempt.verdict == Verdict::Correct;
@@ -168,11 +206,31 @@ impl Aggregator {
             .entry(attempt.item, || ItemStats::new(attempt));
         item.attempts += 1;
         item.correct += u64::from(correct);
-        self.users.entry(attempt.user, || ());
+        if let Some(sessions) = &mut self.sessions {
+            sessions
+                .entry(attempt.session, || SessionSums::new(attempt))
+                .add(attempt, correct);
+        }
         if near_miss {
             *self.kinds.entry(kind_name(attempt.detail), || 0) += 1;
         }
         self.answer_times[bin_of(attempt.elapsed_ms)] += 1;
+    }
+
+    /// A transcription attempt: in its own sums, and in its own group when grouping by mode.
+    fn add_transcription(&mut self, attempt: &AttemptRef) {
+        let sums = (
+            attempt.verdict,
+            attempt.score,
+            attempt.elapsed_ms,
+            attempt.keystrokes,
+        );
+        self.transcription.add(sums.0, sums.1, sums.2, sums.3);
+        if self.by == GroupBy::Mode {
+            self.groups
+                .entry(Mode::Transcribe.name(), Accumulator::default)
+                .add(sums.0, sums.1, sums.2, sums.3);
+        }
     }
 
     /// Adds everything another aggregator (with the same grouping) collected.
@@ -199,17 +257,30 @@ impl Aggregator {
             *mine += theirs;
         }
         self.skipped += other.skipped;
+        self.transcription.merge(&other.transcription);
+        if let (Some(mine), Some(theirs)) = (&mut self.sessions, other.sessions) {
+            for (key, sums) in theirs.into_entries() {
+                match mine.get(&key) {
+                    Some(known) => known.merge(&sums),
+                    None => mine.insert(key, sums),
+                }
+            }
+        }
     }
 
     /// The report of everything added; `logs` names the files read.
-    pub fn finish(self, logs: Vec<String>) -> Report {
+    pub fn finish(mut self, logs: Vec<String>) -> Report {
+        // Grouped by mode, transcription has its group but stays out of the overall row.
+        let split = self.splits_transcription() && self.by == GroupBy::Mode;
         let sorted = self.groups.into_sorted();
         // The overall quantiles select among every answer time: on a thread of their own.
-        let (overall, groups) = std::thread::scope(|scope| {
+        let (overall, mut groups) = std::thread::scope(|scope| {
             let overall = scope.spawn(|| {
                 let mut all = Accumulator::default();
-                for (_, acc) in &sorted {
-                    all.merge(acc);
+                for (key, acc) in &sorted {
+                    if !(split && &**key == Mode::Transcribe.name()) {
+                        all.merge(acc);
+                    }
                 }
                 rounded(all.metrics())
             });
@@ -221,6 +292,7 @@ impl Aggregator {
                     } else {
                         key.to_string()
                     },
+                    session: None,
                     metrics: rounded(acc.clone().metrics()),
                 })
                 .collect();
@@ -239,9 +311,17 @@ impl Aggregator {
         };
         let mut users: Vec<String> = self.users.into_entries().map(|(k, ())| k.into()).collect();
         users.sort();
+        let sessions = self.sessions.take().unwrap_or_default();
+        if self.by == GroupBy::Session {
+            name_sessions(&mut groups, &sessions);
+        }
+        let transcription =
+            (self.transcription.attempts() > 0).then(|| rounded(self.transcription.metrics()));
         Report {
             overall,
             groups,
+            transcription,
+            sessions: session_points(sessions),
             weakest_items: extras::weakest_items(
                 self.items
                     .into_entries()
@@ -264,6 +344,24 @@ impl Aggregator {
             answer_times: self.answer_times,
         }
     }
+}
+
+/// Gives each session's group its facts, and puts the groups in the order the sessions ran.
+fn name_sessions(groups: &mut [Group], sessions: &Runs<SessionSums>) {
+    for group in groups.iter_mut() {
+        group.session = sessions.get_ref(&group.key).map(SessionSums::facts);
+    }
+    groups.sort_by(|a, b| {
+        let start = |g: &Group| g.session.as_ref().map(|s| s.start.clone());
+        start(a).cmp(&start(b)).then_with(|| a.key.cmp(&b.key))
+    });
+}
+
+/// Each session's point, in the order they ran.
+fn session_points(sessions: Runs<SessionSums>) -> Vec<super::SessionPoint> {
+    let mut points: Vec<_> = sessions.into_entries().map(|(_, s)| s.point()).collect();
+    points.sort_by(|a, b| a.facts.start.cmp(&b.facts.start));
+    points
 }
 
 /// How a near miss's kind is named in reports.

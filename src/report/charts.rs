@@ -7,7 +7,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::aggregate::HISTOGRAM_BIN_MS;
 use super::table::shorten;
-use super::{DayPoint, Group};
+use super::{DayPoint, Group, SessionPoint};
 use crate::visible::visible;
 
 const WIDTH: u32 = 560;
@@ -85,6 +85,64 @@ fn over_time(
     })
 }
 
+/// One day's sessions as points over their start times (a single day's dot and a 7-day line
+/// through one point would say nothing).
+fn over_sessions(
+    sessions: &[SessionPoint],
+    caption: &str,
+    y_desc: &str,
+    y_max: f64,
+    value: impl Fn(&SessionPoint) -> f64,
+) -> Result<String> {
+    let day = sessions
+        .first()
+        .and_then(|s| s.facts.start.get(..10))
+        .unwrap_or_default()
+        .to_string();
+    let label = |x: f64| {
+        let at = x.round();
+        if (x - at).abs() > 1e-6 || at < 0.0 {
+            return String::new();
+        }
+        sessions
+            .get(at as usize)
+            .and_then(|s| s.facts.start.get(11..16))
+            .unwrap_or_default()
+            .to_string()
+    };
+    svg((WIDTH, HEIGHT), |root| {
+        let n = sessions.len() as f64;
+        let mut chart = ChartBuilder::on(root)
+            .caption(caption, (FONT, 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(52)
+            .build_cartesian_2d(-0.5..n - 0.5, 0.0..y_max)?;
+        chart
+            .configure_mesh()
+            .x_labels(sessions.len().clamp(2, 8))
+            .x_label_formatter(&|x| label(*x))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .x_desc(format!("dots: each session on {day}, by start time"))
+            .y_desc(y_desc)
+            .light_line_style(RGBColor(240, 240, 240))
+            .draw()?;
+        let points: Vec<(f64, f64)> = sessions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i as f64, value(s)))
+            .collect();
+        chart.draw_series(LineSeries::new(points.iter().copied(), DAILY.mix(0.35)))?;
+        chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, DAILY.filled())))?;
+        Ok(())
+    })
+}
+
+/// Whether the over-time charts show sessions instead of days: one day, several sessions.
+pub(crate) fn by_session(days: &[DayPoint], sessions: &[SessionPoint]) -> bool {
+    days.len() == 1 && sessions.len() > 1
+}
+
 /// A seconds tick: one decimal when bars are narrower than a second (`0.2`, never
 /// `0.2300000000000004`).
 fn seconds_label(x: f64, width_ms: u64) -> String {
@@ -104,8 +162,13 @@ fn whole_label(y: f64) -> String {
     }
 }
 
-/// Accuracy (%) per day with its 7-day average.
-pub(crate) fn accuracy_over_time(days: &[DayPoint]) -> Result<String> {
+/// Accuracy (%) per day with its 7-day average, or per session on a single day.
+pub(crate) fn accuracy_over_time(days: &[DayPoint], sessions: &[SessionPoint]) -> Result<String> {
+    if by_session(days, sessions) {
+        return over_sessions(sessions, "Accuracy per session", "accuracy %", 100.0, |s| {
+            s.accuracy * 100.0
+        });
+    }
     over_time(
         days,
         "Accuracy per day",
@@ -116,8 +179,21 @@ pub(crate) fn accuracy_over_time(days: &[DayPoint]) -> Result<String> {
     )
 }
 
-/// Correct codes per hour per day with its 7-day average.
-pub(crate) fn speed_over_time(days: &[DayPoint]) -> Result<String> {
+/// Correct codes per hour per day with its 7-day average, or per session on a single day.
+pub(crate) fn speed_over_time(days: &[DayPoint], sessions: &[SessionPoint]) -> Result<String> {
+    if by_session(days, sessions) {
+        let top = sessions
+            .iter()
+            .map(|s| s.codes_per_hour)
+            .fold(0.0, f64::max);
+        return over_sessions(
+            sessions,
+            "Speed per session",
+            "correct codes per hour",
+            nice_ceiling((top * 1.1).max(10.0)),
+            |s| s.codes_per_hour,
+        );
+    }
     let top = days
         .iter()
         .map(|d| d.codes_per_hour.max(d.codes_per_hour_7d))
@@ -137,7 +213,10 @@ pub(crate) fn speed_over_time(days: &[DayPoint]) -> Result<String> {
 pub(crate) fn accuracy_by_group(groups: &[&Group]) -> Result<String> {
     let labels: Vec<String> = groups
         .iter()
-        .map(|g| shorten(&visible(&g.key), 24))
+        .map(|g| match &g.session {
+            Some(facts) => facts.started(),
+            None => shorten(&visible(&g.key), 24),
+        })
         .collect();
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32;
     let count = groups.len().max(1);

@@ -1,4 +1,5 @@
-//! One row per group, then the `overall` row; opens cleanly in a spreadsheet (keys carry the
+//! One row per group, then the `overall` row (recall attempts) and, when there were any, a
+//! `transcription` row (keying speed, kept apart); opens cleanly in a spreadsheet (keys carry the
 //! log's formula guard).
 
 use std::io::Write;
@@ -34,6 +35,9 @@ impl Exporter for CsvExporter {
             writer.write_record(cells(&guard(&visible(&group.key)), &group.metrics))?;
         }
         writer.write_record(cells("overall", &report.overall))?;
+        if let Some(m) = &report.transcription {
+            writer.write_record(cells("transcription", m))?;
+        }
         writer.flush()?;
         Ok(())
     }

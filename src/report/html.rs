@@ -146,6 +146,7 @@ fn filter_words(report: &Report) -> Vec<String> {
         ("until", &f.until),
         ("user", &f.user),
         ("deck", &f.deck),
+        ("mode", &f.mode),
     ]
     .into_iter()
     .filter_map(|(word, value)| value.as_ref().map(|v| format!("{word} {v}")))
@@ -160,8 +161,11 @@ fn cards(m: &Metrics) -> String {
         (fmt::score(m.score), "mean score"),
         (fmt::seconds(m.median_ms), "median time per answer"),
         (fmt::seconds(m.p90_ms), "90th percentile time"),
-        (fmt::rate(m.codes_per_hour), "correct codes per hour"),
-        (fmt::rate(m.kph), "keystrokes per hour"),
+        (
+            fmt::measured_rate(m, m.codes_per_hour),
+            "correct codes per hour",
+        ),
+        (fmt::measured_rate(m, m.kph), "keystrokes per hour"),
         (fmt::percent(m.near_miss), "near misses"),
     ];
     let mut text = "<section class=\"cards\">\n".to_string();
@@ -184,8 +188,8 @@ fn charts(report: &Report) -> Result<Option<String>> {
     let days = &report.progress.days;
     let (shown, note) = charted_groups(&report.groups);
     for svg in [
-        charts::accuracy_over_time(days)?,
-        charts::speed_over_time(days)?,
+        charts::accuracy_over_time(days, &report.sessions)?,
+        charts::speed_over_time(days, &report.sessions)?,
         charts::accuracy_by_group(&shown)? + &note,
         charts::answer_times(&report.answer_times)?,
     ] {
@@ -217,13 +221,28 @@ fn charted_groups(groups: &[Group]) -> (Vec<&Group>, String) {
     (shown, note)
 }
 
-/// The groups table under its heading.
+/// The groups table under its heading, the note on held-back rates, and transcription apart.
 fn groups(report: &Report) -> String {
-    format!(
+    let mut text = format!(
         "<h2>By {}</h2>\n<div class=\"wide\"><table>\n{}</table></div>\n",
         report.by.name(),
         HtmlTable.table(report)
-    )
+    );
+    if report.rates_held_back() {
+        let _ = writeln!(
+            text,
+            "<p class=\"note\">{}</p>",
+            escape_html(&fmt::held_back_note())
+        );
+    }
+    if let Some(m) = &report.transcription {
+        let _ = writeln!(
+            text,
+            "<h2>Transcription (keying speed)</h2>\n<p>{}</p>",
+            escape_html(&fmt::transcription_words(m))
+        );
+    }
+    text
 }
 
 /// The groups table as HTML rows (the caller opens and closes the `<table>`).
@@ -241,6 +260,14 @@ impl MarkupTable for HtmlTable {
     fn row(&self, key: RowKey, cells: &[String; 9]) -> String {
         let (class, key) = match key {
             RowKey::Group(key) => ("", escape_html(key)),
+            RowKey::Session(facts) => (
+                "",
+                format!(
+                    "{}<br><span class=\"note\">{}</span>",
+                    escape_html(&facts.started()),
+                    escape_html(&facts.what())
+                ),
+            ),
             RowKey::Overall => (" class=\"overall\"", "overall".to_string()),
         };
         let cells: String = cells

@@ -24,6 +24,10 @@ impl Exporter for MarkdownExporter {
 /// all but the first start with a blank line.
 pub(crate) fn report_sections(report: &Report) -> Vec<String> {
     let mut sections = vec![heading(report), MarkdownTable.table(report)];
+    if report.rates_held_back() {
+        sections.push(format!("\n{}\n", fmt::held_back_note()));
+    }
+    sections.extend(transcription(report));
     sections.extend(weakest(report));
     sections.extend(near_misses(report));
     sections.extend(progress(report));
@@ -55,10 +59,20 @@ impl MarkupTable for MarkdownTable {
     fn row(&self, key: RowKey, cells: &[String; 9]) -> String {
         let key = match key {
             RowKey::Group(key) => escape_md(key),
+            RowKey::Session(facts) => escape_md(&format!("{} · {}", facts.started(), facts.what())),
             RowKey::Overall => "**overall**".to_string(),
         };
         format!("| {key} | {} |\n", cells.join(" | "))
     }
+}
+
+/// Transcription apart from coding: keying speed, never coding accuracy.
+fn transcription(report: &Report) -> Option<String> {
+    let m = report.transcription.as_ref()?;
+    Some(format!(
+        "\n## Transcription (keying speed)\n\n{}\n",
+        fmt::transcription_words(m)
+    ))
 }
 
 fn weakest(report: &Report) -> Option<String> {
@@ -244,7 +258,7 @@ mod tests {
             writer.append(&attempt).unwrap();
         }
         let logs = [log];
-        let read = |by, filters: &Filters| make_report(&logs, by, filters).unwrap();
+        let read = |by, filters: &Filters| make_report(&logs, by, filters, false).unwrap();
         for report in reports(|by| read(by, &Filters::default()), HOSTILE[0]) {
             assert_eq!(report.overall.attempts, 2 * HOSTILE.len() as u64);
             assert_inert(&report_sections(&report).concat(), &HOSTILE);

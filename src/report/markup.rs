@@ -2,13 +2,15 @@
 //! overall row, with each format saying only how its header, dividers and rows look (the shape
 //! of hyperfine's `MarkupExporter`).
 
-use super::{Report, fmt};
+use super::{Report, SessionFacts, fmt};
 
 /// The key cell of a row: a group's key as the log has it (the format escapes it), or the
 /// overall row (the format styles it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RowKey<'a> {
     Group(&'a str),
+    /// A group of a report by session: named by when it ran, its mode and decks
+    Session(&'a SessionFacts),
     Overall,
 }
 
@@ -36,7 +38,10 @@ pub(crate) trait MarkupTable {
         let mut text = self.header(report.by.name());
         text.push_str(&self.divider());
         for group in &report.groups {
-            let key = RowKey::Group(&group.key);
+            let key = match &group.session {
+                Some(facts) => RowKey::Session(facts),
+                None => RowKey::Group(&group.key),
+            };
             text.push_str(&self.row(key, &fmt::cells(&group.metrics)));
         }
         text.push_str(&self.separator());

@@ -20,6 +20,7 @@ mod markdown;
 mod markup;
 pub(crate) mod progress;
 pub mod reader;
+mod sessions;
 mod table;
 
 use std::io::Write;
@@ -30,6 +31,7 @@ use serde::Serialize;
 use crate::metrics::Metrics;
 
 pub use aggregate::{Aggregator, Filters};
+pub use sessions::{SessionFacts, SessionPoint};
 
 /// What each row of a report is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -111,8 +113,15 @@ pub(crate) trait Exporter {
 /// Everything a report shows. Serialised as the JSON format.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
+    /// Recall attempts (practice, review, exam) unless `--mode` names one mode
     pub overall: Metrics,
     pub groups: Vec<Group>,
+    /// Transcription attempts (retyping a shown code: keying speed), kept apart from recall;
+    /// `null` when there were none or when `--mode` was given
+    pub transcription: Option<Metrics>,
+    /// Each session, in the order they ran, when the aggregator kept them (for charts)
+    #[serde(skip)]
+    pub sessions: Vec<SessionPoint>,
     /// Lowest accuracy first, items with at least two attempts only
     pub weakest_items: Vec<WeakItem>,
     pub progress: Progress,
@@ -137,6 +146,9 @@ pub struct Report {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Group {
     pub key: String,
+    /// When grouped by session: when it ran, its mode and decks
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionFacts>,
     #[serde(flatten)]
     pub metrics: Metrics,
 }
@@ -216,6 +228,12 @@ pub struct FilterSummary {
 }
 
 impl Report {
+    /// Whether any row of the groups table has its hourly rates held back for too little answering time.
+    pub(crate) fn rates_held_back(&self) -> bool {
+        let thin = |m: &Metrics| m.attempts > 0 && !m.rates_measured();
+        thin(&self.overall) || self.groups.iter().any(|g| thin(&g.metrics))
+    }
+
     /// A one-line description of who, when and how: used as a heading by every format.
     pub(crate) fn subtitle(&self) -> String {
         let mut parts = Vec::new();
@@ -280,10 +298,50 @@ pub(crate) mod fmt {
             score(m.score),
             seconds(m.median_ms),
             seconds(m.p90_ms),
-            rate(m.codes_per_hour),
-            rate(m.kph),
+            measured_rate(m, m.codes_per_hour),
+            measured_rate(m, m.kph),
             percent(m.near_miss),
         ]
+    }
+
+    /// A rate, or `—` when the group's answering time was too short to give one.
+    pub(crate) fn measured_rate(m: &Metrics, per_hour: f64) -> String {
+        if m.rates_measured() || m.attempts == 0 {
+            rate(per_hour)
+        } else {
+            HELD_BACK.to_string()
+        }
+    }
+
+    /// Shown for a rate held back.
+    pub(crate) const HELD_BACK: &str = "—";
+
+    /// Said under a table with held-back rates.
+    pub(crate) fn held_back_note() -> String {
+        format!(
+            "—: under {} s of answering, too little for an hourly rate",
+            crate::metrics::RATES_FROM_MS / 1000
+        )
+    }
+
+    /// Transcription in words: how many codes were retyped, how exactly, and how fast.
+    pub(crate) fn transcription_words(m: &Metrics) -> String {
+        let speed = if m.rates_measured() {
+            format!("{} keystrokes per hour", rate(m.kph))
+        } else {
+            format!(
+                "too little typing (under {} s) for a keystrokes-per-hour rate",
+                crate::metrics::RATES_FROM_MS / 1000
+            )
+        };
+        format!(
+            "{} {} retyped, {} typed exactly, median {} per code, {speed}. \
+             Retyping a shown code measures keying speed; it is not counted as coding accuracy.",
+            m.attempts,
+            if m.attempts == 1 { "code" } else { "codes" },
+            percent(m.accuracy),
+            seconds(m.median_ms),
+        )
     }
 
     pub(crate) fn percent(share: f64) -> String {
@@ -321,6 +379,7 @@ pub(crate) mod samples {
             codes_per_hour: 0.0,
             kph: 0.0,
             near_miss: 0.0,
+            answering_ms: 0,
         }
     }
 
@@ -331,6 +390,7 @@ pub(crate) mod samples {
             .iter()
             .map(|&(key, attempts)| Group {
                 key: key.to_string(),
+                session: None,
                 metrics: metrics(attempts),
             })
             .collect();

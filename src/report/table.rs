@@ -38,6 +38,20 @@ impl Exporter for TableExporter {
             out,
             "\nacc: accuracy; median, p90: seconds per answer; codes/h: correct codes per hour;\nkph: keystrokes per hour; near: share of near misses"
         )?;
+        if report.rates_held_back() {
+            writeln!(out, "{}", fmt::held_back_note())?;
+        }
+        if let Some(m) = &report.transcription {
+            let words = format!(
+                "Transcription (keying speed): {}",
+                fmt::transcription_words(m)
+            );
+            writeln!(
+                out,
+                "\n{}",
+                crate::drill::wrap::wrap(&words, WIDTH, "", "  ")
+            )?;
+        }
         write_extras(report, out)
     }
 }
@@ -55,7 +69,10 @@ impl TextTable {
         let longest = report
             .groups
             .iter()
-            .map(|g| visible(&g.key).chars().count())
+            .map(|g| match &g.session {
+                Some(_) => "MM-DD HH:MM".len(),
+                None => visible(&g.key).chars().count(),
+            })
             .max();
         let key_width = longest
             .unwrap_or(0)
@@ -102,6 +119,17 @@ impl MarkupTable for TextTable {
                 // share prefixes (`icd10cm-`), and an item id ends a `deck/item` key.
                 self.line(&shorten_start(&visible(key), self.key_width), &cells)
             }
+            // Two lines: when (month, day and minute: the subtitle gives the years), then
+            // the mode and decks under it.
+            RowKey::Session(facts) => {
+                let started = facts.started();
+                let when = started.get(5..).unwrap_or(&started);
+                let mut text = self.line(&shorten_start(&visible(when), self.key_width), &cells);
+                let what = format!("  {}", visible(&facts.what()));
+                text.push_str(&cut_at_word(&what, WIDTH));
+                text.push('\n');
+                text
+            }
             RowKey::Overall => self.line("overall", &cells),
         }
     }
@@ -110,7 +138,7 @@ impl MarkupTable for TextTable {
 /// Each key shortened in the table, in full (cut to the line only if longer still).
 fn write_shortened_keys(report: &Report, key_width: usize, out: &mut dyn Write) -> Result<()> {
     let mut any = false;
-    for group in &report.groups {
+    for group in report.groups.iter().filter(|g| g.session.is_none()) {
         let key = visible(&group.key);
         let short = shorten_start(&key, key_width);
         if short == key {

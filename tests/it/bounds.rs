@@ -202,7 +202,7 @@ fn dates_outside_the_years_1_to_9999_are_usage_errors() {
         .args(["--format", "csv"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("\noverall,90,"));
+        .stdout(predicate::str::contains("\noverall,70,"));
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::common::{Scratch, codedrill, fixture};
 use codedrill::log::{self, Warning};
 use codedrill::metrics::Accumulator;
-use codedrill::record::{self, COLUMNS, HEADER};
+use codedrill::record::{self, COLUMNS, HEADER, Mode};
 use codedrill::report::reader::{self, FileResult};
 use codedrill::report::{Aggregator, Filters, GroupBy, Report};
 use indicatif::ProgressBar;
@@ -140,12 +140,19 @@ fn csv_snapshot() {
         ]
     );
     let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
-    assert_eq!(&records.last().unwrap()[0], "overall");
-    let groups: u64 = records[..records.len() - 1]
+    // The groups, the overall row (recall), then transcription apart.
+    let n = records.len();
+    assert_eq!(&records[n - 2][0], "overall");
+    assert_eq!(
+        (&records[n - 1][0], &records[n - 1][1]),
+        ("transcription", "20")
+    );
+    let groups: u64 = records[..n - 2]
         .iter()
         .map(|r| r[1].parse::<u64>().unwrap())
         .sum();
-    assert_eq!(groups, 90);
+    assert_eq!(groups, 70);
+    assert_eq!(&records[n - 2][1], "70");
     insta::assert_snapshot!(text);
 }
 
@@ -325,12 +332,25 @@ fn every_verdict_kind() {
 #[test]
 fn group_attempts_sum_to_the_overall_count() {
     for by in [
-        "deck", "system", "category", "item", "day", "session", "user",
+        "deck", "system", "category", "item", "day", "session", "user", "mode",
     ] {
         let value = json(&[CLASS, "fixtures/logs/folder", "--by", by]);
         let groups = value["groups"].as_array().unwrap();
-        let sum: u64 = groups.iter().map(|g| g["attempts"].as_u64().unwrap()).sum();
-        let correct: u64 = groups.iter().map(|g| g["correct"].as_u64().unwrap()).sum();
+        // Recall attempts are in the groups and the overall row; the 44 transcriptions are
+        // apart (in a group of their own when grouped by mode, never in the overall row).
+        let transcribed = &value["transcription"];
+        assert_eq!(transcribed["attempts"], 44, "--by {by}");
+        let recall: Vec<&serde_json::Value> = groups
+            .iter()
+            .filter(|g| by != "mode" || g["key"] != "transcribe")
+            .collect();
+        if by == "mode" {
+            let group = groups.iter().find(|g| g["key"] == "transcribe").unwrap();
+            assert_eq!(group["attempts"], transcribed["attempts"]);
+            assert_eq!(group["kph"], transcribed["kph"]);
+        }
+        let sum: u64 = recall.iter().map(|g| g["attempts"].as_u64().unwrap()).sum();
+        let correct: u64 = recall.iter().map(|g| g["correct"].as_u64().unwrap()).sum();
         assert_eq!(
             sum,
             value["overall"]["attempts"].as_u64().unwrap(),
@@ -341,7 +361,7 @@ fn group_attempts_sum_to_the_overall_count() {
             value["overall"]["correct"].as_u64().unwrap(),
             "--by {by}"
         );
-        assert_eq!(sum, 180, "--by {by}");
+        assert_eq!(sum, 136, "--by {by}");
     }
 }
 
@@ -349,11 +369,19 @@ fn group_attempts_sum_to_the_overall_count() {
 fn agrees_with_the_log_reader_and_the_drill_metrics() {
     for name in ["class.csv", "cut.csv"] {
         let path = PathBuf::from(fixture(&format!("logs/{name}")));
-        let mut acc = Accumulator::default();
+        // The overall row is recall; transcription is apart.
+        let (mut acc, mut transcribed) = (Accumulator::default(), Accumulator::default());
         let mut warnings = Vec::new();
         log::read_log(
             &path,
-            |a| acc.add(a.verdict, a.score, a.elapsed_ms, a.keystrokes),
+            |a| {
+                let sums = if a.mode == Mode::Transcribe {
+                    &mut transcribed
+                } else {
+                    &mut acc
+                };
+                sums.add(a.verdict, a.score, a.elapsed_ms, a.keystrokes)
+            },
             |w| warnings.push(w),
         )
         .unwrap();
@@ -370,6 +398,8 @@ fn agrees_with_the_log_reader_and_the_drill_metrics() {
             "{name}"
         );
         assert!((report.overall.kph - expected.kph).abs() < 0.1, "{name}");
+        let apart = report.transcription.map_or(0, |m| m.attempts);
+        assert_eq!(apart, transcribed.attempts(), "{name}");
     }
 }
 
@@ -525,14 +555,20 @@ fn unreadable_inputs_are_errors_naming_them() {
 #[test]
 fn several_logs_and_folders() {
     let both = json(&[CLASS, "fixtures/logs/folder/a.csv"]);
-    assert_eq!(both["overall"]["attempts"], 140);
+    // 140 attempts: 96 recall, 44 transcription.
+    assert_eq!(both["overall"]["attempts"], 96);
+    assert_eq!(both["transcription"]["attempts"], 44);
     assert_eq!(
         both["logs"],
         serde_json::json!([CLASS, "fixtures/logs/folder/a.csv"])
     );
     let folder = json(&["fixtures/logs/folder", "--by", "user"]);
     assert_eq!(
-        folder["overall"]["attempts"], 90,
+        (
+            &folder["overall"]["attempts"],
+            &folder["transcription"]["attempts"]
+        ),
+        (&serde_json::json!(66), &serde_json::json!(24)),
         "a.csv and b.csv; notes.txt ignored"
     );
     assert_eq!(folder["logs"].as_array().unwrap().len(), 2);
@@ -801,4 +837,144 @@ fn reports_filter_and_group_by_mode() {
         .args(["report", &fixture("logs/class.csv"), "--mode", "nope"])
         .assert()
         .code(2);
+}
+
+// ---- sessions, transcription apart, rates held back ----------------------------------------
+
+/// A log of one day: a practice session at 09:05 (two decks), a transcription session at
+/// 10:00 and a review session at 14:30; answers of 40 s each.
+fn one_day_log(scratch: &Scratch) -> PathBuf {
+    let row = |time: &str, session: &str, mode: &str, deck: &str, verdict: &str| {
+        let score = if verdict == "correct" { 1 } else { 0 };
+        format!(
+            "2026-11-20T{time}-05:00,{session},ana,{mode},{deck},i1,icd10cm,,Diabetes,E11.9,E11.9,{verdict},,{score},40000,900,6,0\n"
+        )
+    };
+    let mut text = format!("{HEADER}\n");
+    // Written out of order: sessions are shown by when they ran, not by id or file order.
+    text += &row("14:30:00", "b-review", "review", "common", "incorrect");
+    text += &row("14:31:00", "b-review", "review", "common", "correct");
+    text += &row("09:05:00", "z-practice", "practice", "common", "correct");
+    text += &row("09:06:00", "z-practice", "practice", "injury", "correct");
+    text += &row("09:07:00", "z-practice", "practice", "common", "correct");
+    text += &row("10:00:00", "m-keys", "transcribe", "common", "correct");
+    let path = scratch.path("day.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn by_session_names_when_each_ran_its_mode_and_decks_in_order() {
+    let scratch = Scratch::new();
+    let log = one_day_log(&scratch);
+    let log = log.to_str().unwrap();
+    let table = report(&[log, "--by", "session"]);
+    let practice = table.find("11-20 09:05        3").expect(&table);
+    let review = table.find("11-20 14:30        2").expect(&table);
+    assert!(practice < review, "{table}");
+    assert!(table.contains("\n  practice · common, injury\n"), "{table}");
+    assert!(table.contains("\n  review · common\n"), "{table}");
+    // Transcription is not a recall session: it is reported apart.
+    assert!(!table.contains("10:00"), "{table}");
+    assert!(
+        table.contains("Transcription (keying speed): 1 code retyped"),
+        "{table}"
+    );
+    let value = json(&[log, "--by", "session"]);
+    let first = &value["groups"][0];
+    assert_eq!(first["key"], "z-practice");
+    assert_eq!(first["session"]["start"], "2026-11-20T09:05:00-05:00");
+    assert_eq!(first["session"]["end"], "2026-11-20T09:07:00-05:00");
+    assert_eq!(first["session"]["mode"], "practice");
+    assert_eq!(
+        first["session"]["decks"],
+        serde_json::json!(["common", "injury"])
+    );
+    let markdown = report(&[log, "--by", "session", "--format", "markdown"]);
+    assert!(
+        markdown.contains("| 2026-11-20 14:30 · review · common | 2 | 1 |"),
+        "{markdown}"
+    );
+    // Other groupings carry no session facts.
+    assert!(json(&[log])["groups"][0].get("session").is_none());
+}
+
+#[test]
+fn transcription_is_its_own_section_and_never_coding_accuracy() {
+    let scratch = Scratch::new();
+    let log = one_day_log(&scratch);
+    let log = log.to_str().unwrap();
+    let value = json(&[log]);
+    assert_eq!(value["overall"]["attempts"], 5);
+    assert_eq!(value["overall"]["accuracy"], 0.8);
+    assert_eq!(value["transcription"]["attempts"], 1);
+    assert_eq!(value["transcription"]["accuracy"], 1.0);
+    // Asked for by mode, transcription is the report, and nothing is apart.
+    let only = json(&[log, "--mode", "transcribe"]);
+    assert_eq!(only["overall"]["attempts"], 1);
+    assert!(only["transcription"].is_null());
+    let by_mode = json(&[log, "--by", "mode"]);
+    let keys: Vec<&str> = by_mode["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["practice", "review", "transcribe"]);
+    assert_eq!(by_mode["overall"]["attempts"], 5);
+    let html = report(&[log, "--format", "html"]);
+    assert!(
+        html.contains("<h2>Transcription (keying speed)</h2>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn rates_from_under_a_minute_of_answering_are_held_back_in_text_formats() {
+    let scratch = Scratch::new();
+    let log = one_day_log(&scratch);
+    let log = log.to_str().unwrap();
+    // By session: practice has 120 s of answering, review 80 s; by day, 200 s. By deck,
+    // `injury` has one 40 s answer: its rates are held back.
+    let table = report(&[log]);
+    let injury = table
+        .lines()
+        .find(|l| l.starts_with("injury"))
+        .expect(&table);
+    assert!(injury.contains("       —      — "), "{table}");
+    let common = table
+        .lines()
+        .find(|l| l.starts_with("common"))
+        .expect(&table);
+    assert!(!common.contains('—'), "{table}");
+    assert!(
+        table.contains("—: under 60 s of answering, too little for an hourly rate"),
+        "{table}"
+    );
+    // The machine formats keep the number, and the answering time to judge it by.
+    let value = json(&[log]);
+    let groups = value["groups"].as_array().unwrap();
+    let injury = groups.iter().find(|g| g["key"] == "injury").unwrap();
+    assert_eq!(injury["answering_ms"], 40000);
+    assert_eq!(injury["codes_per_hour"], 90.0);
+    let html = report(&[log, "--format", "html"]);
+    assert!(html.contains("<td>—</td>"), "{html}");
+    // Enough answering everywhere: no dash and no note.
+    let by_day = report(&[log, "--by", "day", "--mode", "practice"]);
+    assert!(!by_day.contains('—'), "{by_day}");
+}
+
+#[test]
+fn a_one_day_page_charts_each_session() {
+    let scratch = Scratch::new();
+    let log = one_day_log(&scratch);
+    let html = report(&[log.to_str().unwrap(), "--format", "html"]);
+    assert!(html.contains("Accuracy per session"), "{html}");
+    assert!(html.contains("Speed per session"), "{html}");
+    assert!(html.contains("each session on 2026-11-20"), "{html}");
+    assert!(!html.contains("Accuracy per day"), "{html}");
+    // Several days: a point per day with the 7-day line.
+    let days = report(&[CLASS, "--format", "html"]);
+    assert!(days.contains("Accuracy per day"));
+    assert!(!days.contains("Accuracy per session"));
 }
