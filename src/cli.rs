@@ -20,7 +20,7 @@ Examples:
 /// Timed drills for medical coders: ICD-10-CM, ICD-10-PCS, CPT and HCPCS codes and terms,
 /// scored for accuracy and speed, every attempt logged as CSV.
 #[derive(Debug, Parser)]
-#[command(name = "codedrill", version, after_help = EXAMPLES)]
+#[command(name = "codedrill", version = crate::codes::release::VERSION, after_help = EXAMPLES)]
 pub struct Cli {
     /// Shared options written before the command, as the first release took them
     #[command(flatten)]

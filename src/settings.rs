@@ -236,6 +236,11 @@ impl Settings {
             .map_err(|message| anyhow!("{message}"))
     }
 
+    /// The order file `--codeset` named, if one was.
+    pub fn codeset_path(&self) -> Option<&Path> {
+        self.codeset.as_deref()
+    }
+
     /// The code sets: the embedded ones, with `--codeset FILE` in place of the embedded set of
     /// its system; loaded once, when first asked for.
     pub fn code_sets(&self) -> Result<&CodeSets> {

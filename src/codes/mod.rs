@@ -11,6 +11,7 @@
 
 pub mod codeset;
 pub mod nearby;
+pub mod release;
 
 use std::fmt;
 use std::str::FromStr;

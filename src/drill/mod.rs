@@ -131,7 +131,7 @@ pub fn run_plan(
         clock: &clock,
     };
     let mut frontend: Box<dyn Frontend> = if interactive {
-        print_intro(plan, log_path, &palette)?;
+        print_intro(plan, log_path, settings.codeset_path(), &palette)?;
         Box::new(TermFrontend { palette })
     } else {
         Box::new(PipedFrontend::new(
@@ -152,7 +152,12 @@ pub fn run_plan(
 
 /// The banner: how many items, the keys, and where attempts are logged, wrapped to the
 /// terminal.
-fn print_intro(plan: &Plan, log_path: &std::path::Path, palette: &Palette) -> Result<()> {
+fn print_intro(
+    plan: &Plan,
+    log_path: &std::path::Path,
+    codeset: Option<&std::path::Path>,
+    palette: &Palette,
+) -> Result<()> {
     let width = wrap::terminal_width();
     let mut decks: Vec<&str> = Vec::new();
     for item in &plan.items {
@@ -185,6 +190,15 @@ fn print_intro(plan: &Plan, log_path: &std::path::Path, palette: &Palette) -> Re
     if plan.info.user == "anonymous" {
         let note = "Rows are logged as user anonymous ($USER is not set): --user NAME, or user in the config file, names you.";
         writeln!(out, "{}", palette.dim(&wrap::wrap(note, width, "", "  ")))?;
+    }
+    let systems: Vec<_> = plan.items.iter().map(|item| item.system).collect();
+    if let Some(graded) = crate::codes::release::graded_against(&systems, codeset) {
+        let graded = visible(&format!("{graded}.")).into_owned();
+        writeln!(
+            out,
+            "{}",
+            palette.dim(&wrap::wrap(&graded, width, "", "  "))
+        )?;
     }
     writeln!(out, "{}", palette.dim(&wrap::wrap(&keys, width, "", "  ")))?;
     Ok(())

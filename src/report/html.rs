@@ -329,8 +329,11 @@ fn footer() -> String {
          answers / attempts. Score: mean score (partial answers score their matched share). \
          Times: from the prompt shown to the answer submitted. Codes per hour: correct answers \
          per hour of answering time; keystrokes per hour likewise. Near misses: real codes \
-         close to the answer.</footer>\n",
-        env!("CARGO_PKG_VERSION")
+         close to the answer. Each attempt was graded when it was typed; this codedrill grades \
+         against {} and {}.</footer>\n",
+        env!("CARGO_PKG_VERSION"),
+        crate::codes::release::ICD10CM,
+        crate::codes::release::ICD10PCS
     )
 }
 

@@ -736,3 +736,12 @@ fn the_summary_names_missed_prompts_and_holds_back_rates_from_seconds_of_answeri
         "{misses}"
     );
 }
+
+#[test]
+fn version_names_the_code_set_releases() {
+    let output = codedrill().arg("--version").output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.starts_with("codedrill "), "{text}");
+    assert!(text.contains("ICD-10-CM FY2026 (April 1, 2026)"), "{text}");
+    assert!(text.contains("ICD-10-PCS FY2025"), "{text}");
+}

@@ -367,6 +367,7 @@ fn the_banner_names_decks_mode_and_user() {
     pty.exp_string("1 item of good").unwrap();
     pty.exp_string("practice").unwrap();
     pty.exp_string("user tester").unwrap();
+    pty.exp_string("Graded against ICD-10-CM FY2026").unwrap();
     pty.exp_string("Type 2 diabetes, no complications").unwrap();
     pty.send_control('c').unwrap();
     pty.exp_string("exit=130").unwrap();
