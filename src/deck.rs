@@ -33,6 +33,10 @@ pub struct Item {
     pub accept: String,
     pub category: String,
     pub rationale: String,
+    /// Codes that may be typed or left out without changing the score, `|`-separated
+    pub optional: String,
+    /// Where the encounter took place (`inpatient`, `outpatient`, `ed`, `office`), if said
+    pub setting: Option<Setting>,
     /// The deck's name (file stem), for the log.
     pub deck: String,
     /// The line of the item in its file.
@@ -42,7 +46,39 @@ pub struct Item {
 impl Item {
     /// The normalised answer key of the item.
     pub fn key(&self) -> AnswerKey {
-        AnswerKey::new(self.system, &self.answer, &self.accept)
+        AnswerKey::with_optional(self.system, &self.answer, &self.accept, &self.optional)
+    }
+}
+
+/// Where an encounter took place: it decides, among other things, whether an uncertain
+/// diagnosis is coded as if established (inpatient) or by its signs and symptoms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    Inpatient,
+    Outpatient,
+    Ed,
+    Office,
+}
+
+impl Setting {
+    fn parse(text: &str) -> Option<Setting> {
+        Some(match text.to_ascii_lowercase().as_str() {
+            "inpatient" => Setting::Inpatient,
+            "outpatient" => Setting::Outpatient,
+            "ed" => Setting::Ed,
+            "office" => Setting::Office,
+            _ => return None,
+        })
+    }
+
+    /// How the prompt's heading names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Setting::Inpatient => "Inpatient stay",
+            Setting::Outpatient => "Outpatient visit",
+            Setting::Ed => "Emergency department visit",
+            Setting::Office => "Office visit",
+        }
     }
 }
 
@@ -390,11 +426,11 @@ fn binary_or_utf8_problem(bytes: &[u8]) -> Option<(usize, String)> {
 
 /// Where each column codedrill reads stands in the header.
 struct Columns {
-    at: [Option<usize>; 7],
+    at: [Option<usize>; 9],
 }
 
 /// The columns codedrill reads, in the order of [`Columns::at`].
-const KNOWN: [&str; 7] = [
+const KNOWN: [&str; 9] = [
     "id",
     "prompt",
     "answer",
@@ -402,6 +438,8 @@ const KNOWN: [&str; 7] = [
     "accept",
     "category",
     "rationale",
+    "optional",
+    "setting",
 ];
 
 impl Columns {
@@ -449,7 +487,7 @@ fn build_item(
         problems.push("`answer` holds only separators, no answer".to_string());
     }
     // Escape sequences in a deck would be sent to the drilling user's terminal.
-    for column in ["id", "prompt", "answer", "accept", "category", "rationale"] {
+    for column in KNOWN {
         let text = field(column);
         if let Some(c) = text
             .chars()
@@ -474,21 +512,61 @@ fn build_item(
         for alternative in field("accept").split('|').filter(|a| !a.trim().is_empty()) {
             problems.extend(code_problems(system, "accept", alternative, codes));
         }
+        for code in field("optional")
+            .split('|')
+            .filter(|a| !a.trim().is_empty())
+        {
+            problems.extend(code_problems(system, "optional", code, codes));
+        }
+        problems.extend(optional_in_answer(
+            system,
+            field("answer"),
+            field("optional"),
+        ));
+    }
+    let setting = Setting::parse(field("setting"));
+    if setting.is_none() && !field("setting").is_empty() {
+        problems.push(format!(
+            "unknown setting `{}` (expected one of: inpatient, outpatient, ed, office)",
+            field("setting")
+        ));
     }
     match system {
         Some(system) if problems.is_empty() => Ok(Item {
             id: field("id").to_string(),
-            prompt: field("prompt").to_string(),
+            prompt: paragraphs(field("prompt")),
             answer: field("answer").to_string(),
             system,
             accept: field("accept").to_string(),
             category: field("category").to_string(),
-            rationale: field("rationale").to_string(),
+            rationale: paragraphs(field("rationale")),
+            optional: field("optional").to_string(),
+            setting,
             deck: deck.to_string(),
             line,
         }),
         _ => Err(problems),
     }
+}
+
+/// A long text with its line breaks as written: a real one inside the quoted field, or `\n`
+/// typed as two characters (easier in a spreadsheet); CRLF becomes LF.
+fn paragraphs(text: &str) -> String {
+    text.replace("\r\n", "\n").replace("\\n", "\n")
+}
+
+/// A code both required and optional would be graded two ways: a problem.
+fn optional_in_answer(system: System, answer: &str, optional: &str) -> Vec<String> {
+    let required: Vec<String> = answer
+        .split(';')
+        .map(|code| codes::normalize(system, code))
+        .collect();
+    optional
+        .split('|')
+        .map(str::trim)
+        .filter(|code| !code.is_empty() && required.contains(&codes::normalize(system, code)))
+        .map(|code| format!("`{code}` is in both `answer` and `optional`"))
+        .collect()
 }
 
 /// `; did you mean E11.9, E11.8?` with the nearest billable codes of the set, or nothing.
@@ -522,13 +600,16 @@ fn code_problems(
         return problems;
     }
     for code in answer.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+        let whole = system;
+        // A record in two systems: each code is checked in its own.
+        let system = whole.of_code(&codes::normalize(whole, code));
         let set = codes
             .and_then(|sets| sets.set(system))
             .filter(|s| !s.is_empty());
-        if !codes::is_well_formed(system, code) {
+        if !codes::is_well_formed(whole, code) {
             problems.push(format!(
                 "`{code}` in `{column}` is not a well-formed {} code{}",
-                system.label(),
+                whole.label(),
                 did_you_mean(set, system, code)
             ));
             continue;

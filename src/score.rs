@@ -3,9 +3,12 @@
 //! The rules, as the SPEC states them:
 //! - `correct` when the typed codes equal the answer or an `accept` answer after
 //!   normalisation (trim, upper case, ICD-10-CM dot optional unless `--strict`);
-//! - `partial` when several codes are required and some but not all were given (score: the
-//!   matched share), or all were given out of sequence (detail `sequence`, a score above 0.5
-//!   and below 1 that grows with the longest run kept in order);
+//! - a case (two or more answer codes) is graded as published coding tests grade it:
+//!   `matched` = typed codes found in the key, duplicates once, optional codes ignored on both
+//!   sides; `score = matched / max(key codes, typed non-optional codes)`; the principal
+//!   (first) code must come first, or the answer loses one key share (all codes given with
+//!   the wrong one first is `partial` with detail `sequence`); order among the secondary codes
+//!   is free. A score between 0 and 1 is `partial`;
 //! - `near_miss` for a real code close to the answer, the closest kind first:
 //!   `seventh_character`, `placeholder`, `not_billable` (an ancestor header),
 //!   `transposition`, `same_category`, `typo`; `spelling` for terms; `format` under
@@ -231,11 +234,18 @@ impl Outcome {
 pub struct AnswerKey {
     pub system: System,
     pub alternatives: Vec<Vec<String>>,
+    /// Codes that may be typed or left out without changing the score
+    pub optional: Vec<String>,
 }
 
 impl AnswerKey {
     /// Builds a key from the deck's `answer` and `accept` fields.
     pub fn new(system: System, answer: &str, accept: &str) -> AnswerKey {
+        AnswerKey::with_optional(system, answer, accept, "")
+    }
+
+    /// Builds a key from the deck's `answer`, `accept` and `optional` fields.
+    pub fn with_optional(system: System, answer: &str, accept: &str, optional: &str) -> AnswerKey {
         let mut alternatives = vec![parse_answer(system, answer)];
         alternatives.extend(
             accept
@@ -243,15 +253,104 @@ impl AnswerKey {
                 .map(|alt| parse_answer(system, alt))
                 .filter(|alt| !alt.is_empty()),
         );
+        let optional = optional
+            .split('|')
+            .flat_map(|codes| parse_answer(system, codes))
+            .collect();
         AnswerKey {
             system,
             alternatives,
+            optional,
         }
     }
 
     /// The principal answer's codes.
     pub fn answer(&self) -> &[String] {
         self.alternatives.first().map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// What counts of the typed codes: each once (the first time it was typed), optional codes
+/// of the key left out; as typed and normalised. A malformed code is kept, marked so that it
+/// never equals an answer, whatever normalisation would make of it.
+fn counted_codes(key: &AnswerKey, typed: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut raw = Vec::with_capacity(typed.len());
+    let mut normalised: Vec<String> = Vec::with_capacity(typed.len());
+    for code in typed {
+        let normal = match codes::is_well_formed(key.system, code) {
+            true => codes::normalize(key.system, code),
+            false => format!("\u{0}{code}"),
+        };
+        if key.optional.contains(&normal) || normalised.contains(&normal) {
+            continue;
+        }
+        raw.push(code.clone());
+        normalised.push(normal);
+    }
+    (raw, normalised)
+}
+
+/// A case's answer, code by code: what was missing, extra, optional, and whether the principal
+/// code came first. Codes are normalised.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CaseDiff {
+    /// Key codes not typed, in key order
+    pub missing: Vec<String>,
+    /// Typed codes not in the key nor optional, in typed order
+    pub extra: Vec<String>,
+    /// Optional codes typed (they neither add nor cost)
+    pub optional_typed: Vec<String>,
+    /// Optional codes left out
+    pub optional_left: Vec<String>,
+    /// Whether the key's principal code was typed, but not first
+    pub principal_late: bool,
+}
+
+impl AnswerKey {
+    /// The codes of `typed` against the key alternative that matches most of them (the
+    /// answer on a tie).
+    pub fn diff(&self, typed: &str) -> CaseDiff {
+        let all = codes::split_codes(self.system, typed);
+        let normal: Vec<String> = all
+            .iter()
+            .map(|code| codes::normalize(self.system, code))
+            .collect();
+        let (_, counted) = counted_codes(self, &all);
+        let matches = |alt: &Vec<String>| counted.iter().filter(|c| alt.contains(c)).count();
+        let mut best = self.alternatives.first();
+        for alt in &self.alternatives {
+            if best.is_none_or(|b| matches(alt) > matches(b)) {
+                best = Some(alt);
+            }
+        }
+        let expected = best.map(Vec::as_slice).unwrap_or(&[]);
+        CaseDiff {
+            missing: expected
+                .iter()
+                .filter(|c| !counted.contains(c))
+                .cloned()
+                .collect(),
+            extra: counted
+                .iter()
+                .filter(|c| !expected.contains(c))
+                .map(|c| c.trim_start_matches('\u{0}').to_string())
+                .collect(),
+            optional_typed: self
+                .optional
+                .iter()
+                .filter(|c| normal.contains(c))
+                .cloned()
+                .collect(),
+            optional_left: self
+                .optional
+                .iter()
+                .filter(|c| !normal.contains(c))
+                .cloned()
+                .collect(),
+            principal_late: expected.len() >= 2
+                && counted.first() != expected.first()
+                && expected.first().is_some_and(|p| counted.contains(p)),
+        }
     }
 }
 
@@ -281,29 +380,27 @@ impl<'a> Scorer<'a> {
 
     /// Scores what was typed against an answer key.
     pub fn score(&self, key: &AnswerKey, typed: &str) -> Outcome {
-        let raw = codes::split_codes(key.system, typed);
-        if raw.is_empty() {
+        let all = codes::split_codes(key.system, typed);
+        if all.is_empty() {
             return Outcome::skipped();
         }
-        // A malformed code never equals an answer, whatever normalisation would make of it.
-        let normalised: Vec<String> = raw
-            .iter()
-            .map(|code| match codes::is_well_formed(key.system, code) {
-                true => codes::normalize(key.system, code),
-                false => format!("\u{0}{code}"),
-            })
-            .collect();
+        let (raw, normalised) = counted_codes(key, &all);
+        if raw.is_empty() {
+            // Only optional codes: nothing of the key was given.
+            return Outcome::plain(Verdict::Incorrect);
+        }
+        let (raw, normalised) = (&raw[..], &normalised[..]);
         let best = key
             .alternatives
             .iter()
-            .map(|expected| self.score_against(key.system, expected, &raw, &normalised))
+            .map(|expected| self.score_against(key.system, expected, raw, normalised))
             .max_by(|a, b| {
                 a.rank()
                     .partial_cmp(&b.rank())
                     .unwrap_or(std::cmp::Ordering::Equal)
             })
             .unwrap_or_else(|| Outcome::plain(Verdict::Incorrect));
-        self.apply_strict(key.system, &raw, best)
+        self.apply_strict(key.system, raw, best)
     }
 
     /// Under `--strict`, a right ICD-10-CM code in the wrong layout is a near miss.
@@ -342,7 +439,9 @@ impl<'a> Scorer<'a> {
         self.score_several(system, expected, raw, typed)
     }
 
-    /// Several codes typed or required.
+    /// Several codes typed or required (`typed` holds each code once, optional ones left
+    /// out): the matched share of the larger of the key and the typed list, one key share
+    /// lost when a case's principal code is typed but not first.
     fn score_several(
         &self,
         system: System,
@@ -350,18 +449,24 @@ impl<'a> Scorer<'a> {
         raw: &[String],
         typed: &[String],
     ) -> Outcome {
-        let matched = expected.iter().filter(|code| typed.contains(code)).count();
+        let matched = typed.iter().filter(|code| expected.contains(code)).count();
         if matched == 0 {
             return self.score_unmatched(system, expected, raw, typed);
         }
-        let extra = typed.iter().filter(|code| !expected.contains(code)).count();
-        if matched == expected.len() && extra == 0 {
-            let kept = longest_common_subsequence(expected, typed);
-            let score = 0.5 + 0.5 * kept as f64 / (expected.len() + 1) as f64;
-            return Outcome::new(Verdict::Partial, Some(Detail::Sequence), score);
+        let principal_late = expected.len() >= 2
+            && typed.first() != expected.first()
+            && expected.first().is_some_and(|p| typed.contains(p));
+        let whole_set = matched == expected.len() && typed.len() == expected.len();
+        if whole_set && !principal_late {
+            return Outcome::plain(Verdict::Correct);
         }
-        let share = matched as f64 / (expected.len() + extra).max(1) as f64;
-        Outcome::new(Verdict::Partial, None, share)
+        let credited = matched - usize::from(principal_late);
+        let score = credited as f64 / expected.len().max(typed.len()) as f64;
+        let detail = (whole_set && principal_late).then_some(Detail::Sequence);
+        if credited == 0 {
+            return Outcome::new(Verdict::Incorrect, detail, 0.0);
+        }
+        Outcome::new(Verdict::Partial, detail, score)
     }
 
     /// No required code was typed: the best single-code verdict between any pair decides.
@@ -387,6 +492,17 @@ impl<'a> Scorer<'a> {
         best
     }
 
+    /// A code of a mixed record that cannot be close to the answer: incorrect if real.
+    fn real_or_invalid(&self, got: &str) -> Outcome {
+        let system = System::Icd10cmPcs.of_code(got);
+        match self.codes.and_then(|sets| sets.set(system)) {
+            Some(set) if !set.is_empty() && set.status(got).is_none() => {
+                Outcome::plain(Verdict::Invalid)
+            }
+            _ => Outcome::plain(Verdict::Incorrect),
+        }
+    }
+
     /// One typed code against one expected code.
     fn score_one(&self, system: System, want: &str, raw_got: &str, got: &str) -> Outcome {
         if got == want {
@@ -395,6 +511,12 @@ impl<'a> Scorer<'a> {
         if !codes::is_well_formed(system, raw_got) {
             return Outcome::plain(Verdict::Invalid);
         }
+        // In a record of diagnoses and procedures, a code is compared within its own system:
+        // a procedure typed for a diagnosis is real or not, but never close.
+        if system == System::Icd10cmPcs && system.of_code(want) != system.of_code(got) {
+            return self.real_or_invalid(got);
+        }
+        let system = system.of_code(want);
         if system == System::Icd10cm
             && let Some(detail) = icd10cm_extension_slip(want, got)
         {
@@ -487,23 +609,6 @@ fn score_term(want: &str, got: &str) -> Outcome {
     } else {
         Outcome::plain(Verdict::Incorrect)
     }
-}
-
-fn longest_common_subsequence(a: &[String], b: &[String]) -> usize {
-    let mut row = vec![0usize; b.len() + 1];
-    for x in a {
-        let mut diagonal = 0;
-        for (j, y) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if x == y {
-                diagonal + 1
-            } else {
-                above.max(row[j])
-            };
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -622,28 +727,95 @@ mod tests {
         assert_eq!(all.verdict, Correct);
         let commas = scorer.score(&k, "e1122,n1830;i129");
         assert_eq!(commas.verdict, Correct);
-        let two = scorer.score(&k, "E11.22; N18.30");
-        assert_eq!((two.verdict, two.detail), (Partial, None));
-        assert!((two.score - 2.0 / 3.0).abs() < 1e-9);
-        let swapped = scorer.score(&k, "N18.30 E11.22 I12.9");
-        assert_eq!((swapped.verdict, swapped.detail), (Partial, Some(Sequence)));
-        assert!(
-            swapped.score > 0.5 && swapped.score < 1.0,
-            "{}",
-            swapped.score
-        );
-        let reversed = scorer.score(&k, "I12.9 N18.30 E11.22");
-        assert!(reversed.score > 0.5 && reversed.score < swapped.score);
-        let extra = scorer.score(&k, "E11.22 N18.30 I12.9 Z79.4");
-        assert_eq!(extra.verdict, Partial);
-        assert!((extra.score - 0.75).abs() < 1e-9);
         let near = scorer.score(&k, "E11.21");
         assert_eq!((near.verdict, near.detail), (NearMiss, Some(SameCategory)));
         let junk = scorer.score(&k, "E11.21 banana");
         assert_eq!(junk.verdict, Invalid);
-        let pair = key(Icd10cm, "A01.0;B02.0", "");
-        let one_of_two = scorer.score(&pair, "B02.0");
-        assert!((one_of_two.score - 0.5).abs() < 1e-9);
+    }
+
+    /// The case formula: matched / max(key codes, typed non-optional codes), one key share
+    /// lost when the principal code is typed but not first, secondary order free,
+    /// duplicates once, optional codes ignored.
+    #[test]
+    fn cases_are_graded_like_published_coding_tests() {
+        let scorer = Scorer::new(None, false);
+        let k = AnswerKey::with_optional(Icd10cm, "A41.51;N39.0;E86.0", "", "B96.20|Z79.4");
+        // (typed, verdict, detail, score)
+        let cases: [(&str, Verdict, Option<Detail>, f64); 13] = [
+            ("A41.51 N39.0 E86.0", Correct, None, 1.0),
+            // Order among the secondary codes is free.
+            ("A41.51 E86.0 N39.0", Correct, None, 1.0),
+            // Optional codes neither add nor cost, typed or not, wherever they are typed.
+            ("A41.51 B96.20 N39.0 E86.0 Z79.4", Correct, None, 1.0),
+            ("B96.20 A41.51 N39.0 E86.0", Correct, None, 1.0),
+            // Duplicates count once.
+            ("A41.51 N39.0 N39.0 E86.0", Correct, None, 1.0),
+            // Missing codes: matched / key codes.
+            ("A41.51 N39.0", Partial, None, 2.0 / 3.0),
+            // Extra codes: matched / typed codes.
+            ("A41.51 N39.0 E86.0 R65.20", Partial, None, 3.0 / 4.0),
+            // The right set with the wrong first code loses one key share.
+            ("N39.0 A41.51 E86.0", Partial, Some(Sequence), 2.0 / 3.0),
+            // Missing and extra at once.
+            ("A41.51 R65.20", Partial, None, 1.0 / 3.0),
+            // The principal late and a code missing: both cost.
+            ("N39.0 A41.51", Partial, None, 1.0 / 3.0),
+            // The principal missing: nothing more is lost for order.
+            ("N39.0 E86.0", Partial, None, 2.0 / 3.0),
+            // Only optional codes typed: nothing of the key.
+            ("B96.20", Incorrect, None, 0.0),
+            // One secondary code, typed before the principal: its share is lost to order.
+            ("N39.0 A41.51 R65.20 R50.9", Partial, None, 1.0 / 4.0),
+        ];
+        for (typed, verdict, detail, score) in cases {
+            let outcome = scorer.score(&k, typed);
+            assert_eq!(
+                (outcome.verdict, outcome.detail),
+                (verdict, detail),
+                "{typed}"
+            );
+            assert!(
+                (outcome.score - score).abs() < 1e-9,
+                "{typed}: {}",
+                outcome.score
+            );
+        }
+        // A single-code item keeps the share rule without a principal penalty.
+        let one = key(Icd10cm, "B02.0", "");
+        let extra = scorer.score(&one, "A01.0 B02.0");
+        assert_eq!(extra.verdict, Partial);
+        assert!((extra.score - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_case_diff_names_each_code() {
+        let k = AnswerKey::with_optional(Icd10cm, "A41.51;N39.0;E86.0", "", "B96.20|Z79.4");
+        let diff = k.diff("N39.0, a4151 R65.20 B96.20 R65.20");
+        assert_eq!(diff.missing, ["E860"]);
+        assert_eq!(diff.extra, ["R6520"]);
+        assert_eq!(diff.optional_typed, ["B9620"]);
+        assert_eq!(diff.optional_left, ["Z794"]);
+        assert!(diff.principal_late);
+        // Against the accepted alternative it matches best.
+        let alt = key(Icd10cm, "I10", "I11.9");
+        assert!(alt.diff("I11.9").missing.is_empty());
+    }
+
+    #[test]
+    fn records_in_two_systems_grade_each_code_in_its_own() {
+        let scorer = Scorer::new(None, false);
+        let k = key(Icd10cmPcs, "K35.80;0DTJ4ZZ", "");
+        assert_eq!(scorer.score(&k, "k35.80 0dtj4zz").verdict, Correct);
+        assert_eq!(scorer.score(&k, "K3580 0DTJ4ZZ").verdict, Correct);
+        let swapped = scorer.score(&k, "0DTJ4ZZ K35.80");
+        assert_eq!((swapped.verdict, swapped.detail), (Partial, Some(Sequence)));
+        // A near miss is judged within the code's own system.
+        let one = key(Icd10cmPcs, "0DTJ4ZZ", "");
+        assert_eq!(scorer.score(&one, "0DTJ0ZZ").verdict, NearMiss);
+        assert_eq!(scorer.score(&one, "K35.80").verdict, Incorrect);
+        assert_eq!(scorer.score(&one, "banana").verdict, Invalid);
+        assert_eq!(codes::display_code(Icd10cmPcs, "K3580"), "K35.80");
+        assert_eq!(codes::display_code(Icd10cmPcs, "0DTJ4ZZ"), "0DTJ4ZZ");
     }
 
     #[test]

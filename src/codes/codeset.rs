@@ -407,7 +407,7 @@ impl CodeSets {
 
     /// The entry of a normalised code, or `None` when absent or the system has no set.
     pub fn get(&self, system: System, code: &str) -> Option<Entry> {
-        self.set(system)?.get(code)
+        self.set(system.of_code(code))?.get(code)
     }
 }
 

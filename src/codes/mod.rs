@@ -8,6 +8,8 @@
 //! - ICD-10-PCS: exactly 7 characters of `0-9` and the letters except `I` and `O`.
 //! - CPT: 5 digits, or 4 digits and `F` or `T`; modifiers follow as `-XX`.
 //! - HCPCS Level II: a letter `A`–`V` and 4 digits; modifiers follow as `-XX`.
+//! - A record coded in ICD-10-CM and ICD-10-PCS (`icd10cm+icd10pcs`, an inpatient stay): each
+//!   code is read as the system whose shape it has ([`System::of_code`]).
 
 pub mod codeset;
 pub mod nearby;
@@ -26,16 +28,19 @@ pub enum System {
     Cpt,
     Hcpcs,
     Term,
+    /// A record's diagnoses in ICD-10-CM and its procedures in ICD-10-PCS
+    Icd10cmPcs,
 }
 
 impl System {
     /// Every system, in the order the SPEC lists them.
-    pub const ALL: [System; 5] = [
+    pub const ALL: [System; 6] = [
         System::Icd10cm,
         System::Icd10pcs,
         System::Cpt,
         System::Hcpcs,
         System::Term,
+        System::Icd10cmPcs,
     ];
 
     /// The name used in decks and logs.
@@ -46,6 +51,7 @@ impl System {
             System::Cpt => "cpt",
             System::Hcpcs => "hcpcs",
             System::Term => "term",
+            System::Icd10cmPcs => "icd10cm+icd10pcs",
         }
     }
 
@@ -57,6 +63,22 @@ impl System {
             System::Cpt => "CPT",
             System::Hcpcs => "HCPCS Level II",
             System::Term => "terminology",
+            System::Icd10cmPcs => "ICD-10-CM and ICD-10-PCS",
+        }
+    }
+
+    /// The system one normalised code of an answer belongs to: itself, except for a record
+    /// in ICD-10-CM and ICD-10-PCS, where a 7-character code led by a digit is a procedure
+    /// (every ICD-10-CM code starts with a letter) and anything else a diagnosis.
+    pub fn of_code(self, code: &str) -> System {
+        match self {
+            System::Icd10cmPcs
+                if code.len() == 7 && code.starts_with(|c: char| c.is_ascii_digit()) =>
+            {
+                System::Icd10pcs
+            }
+            System::Icd10cmPcs => System::Icd10cm,
+            other => other,
         }
     }
 
@@ -81,6 +103,7 @@ impl System {
             "cpt" => Some(System::Cpt),
             "hcpcs" => Some(System::Hcpcs),
             "term" => Some(System::Term),
+            "icd10cm+icd10pcs" | "icd10pcs+icd10cm" => Some(System::Icd10cmPcs),
             _ => None,
         }
     }
@@ -92,7 +115,7 @@ impl FromStr for System {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         System::from_name(&s.trim().to_ascii_lowercase()).ok_or_else(|| {
             format!(
-                "unknown system `{}` (expected one of: icd10cm, icd10pcs, cpt, hcpcs, term)",
+                "unknown system `{}` (expected one of: icd10cm, icd10pcs, cpt, hcpcs, term, icd10cm+icd10pcs)",
                 s.trim()
             )
         })
@@ -109,7 +132,7 @@ pub fn normalize(system: System, raw: &str) -> String {
             .collect::<Vec<_>>()
             .join(" ")
             .to_lowercase(),
-        System::Icd10cm => trimmed
+        System::Icd10cm | System::Icd10cmPcs => trimmed
             .chars()
             .filter(|c| *c != '.')
             .map(|c| c.to_ascii_uppercase())
@@ -144,6 +167,10 @@ pub fn is_well_formed(system: System, raw: &str) -> bool {
         System::Cpt => with_modifiers(&normalize(system, trimmed), cpt_shape),
         System::Hcpcs => with_modifiers(&normalize(system, trimmed), hcpcs_shape),
         System::Term => !trimmed.is_empty(),
+        System::Icd10cmPcs => {
+            let code = normalize(system, trimmed);
+            is_well_formed(system.of_code(&code), trimmed)
+        }
     }
 }
 
@@ -192,7 +219,11 @@ fn with_modifiers(code: &str, base: fn(&str) -> bool) -> bool {
 
 /// The official written form of a normalised code: ICD-10-CM gets its dot back.
 pub fn display_code(system: System, code: &str) -> String {
-    if system == System::Icd10cm && code.len() > 3 && code.is_ascii() && !code.contains('.') {
+    if system.of_code(code) == System::Icd10cm
+        && code.len() > 3
+        && code.is_ascii()
+        && !code.contains('.')
+    {
         format!("{}.{}", &code[..3], &code[3..])
     } else {
         code.to_string()

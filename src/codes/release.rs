@@ -52,7 +52,11 @@ pub fn of(system: System, codeset: Option<&Path>) -> Option<String> {
 /// code set.
 pub fn graded_against(systems: &[System], codeset: Option<&Path>) -> Option<String> {
     let mut releases: Vec<String> = Vec::new();
-    for release in systems.iter().filter_map(|&s| of(s, codeset)) {
+    let each = systems.iter().flat_map(|&system| match system {
+        System::Icd10cmPcs => vec![System::Icd10cm, System::Icd10pcs],
+        one => vec![one],
+    });
+    for release in each.filter_map(|s| of(s, codeset)) {
         if !releases.contains(&release) {
             releases.push(release);
         }

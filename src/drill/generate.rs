@@ -114,6 +114,8 @@ fn make_item(spec: &GenerateSpec, index: usize, code: &str, description: String)
         accept: String::new(),
         category: category.unwrap_or_default(),
         rationale: "The prompt is the code's official description.".to_string(),
+        optional: String::new(),
+        setting: None,
         deck: format!("generated:{}", spec.label()),
         line: 0,
     }

@@ -312,6 +312,8 @@ pub(crate) mod samples {
             accept: text("accept"),
             category: text("category"),
             rationale: text("why"),
+            optional: String::new(),
+            setting: None,
             deck: text("deck"),
             line: 2,
         };

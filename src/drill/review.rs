@@ -108,6 +108,8 @@ mod tests {
             accept: String::new(),
             category: String::new(),
             rationale: String::new(),
+            optional: String::new(),
+            setting: None,
             deck: "d".into(),
             line: 1,
         }

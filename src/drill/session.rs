@@ -280,6 +280,8 @@ mod tests {
             accept: String::new(),
             category: "Endocrine".into(),
             rationale: String::new(),
+            optional: String::new(),
+            setting: None,
             deck: "d".into(),
             line: 2,
         }

@@ -278,6 +278,8 @@ mod tests {
             accept: String::new(),
             category: fields.category.to_string(),
             rationale: fields.rationale.to_string(),
+            optional: String::new(),
+            setting: None,
             deck: fields.deck.to_string(),
             line: 2,
         };
