@@ -762,6 +762,32 @@ mod tests {
     }
 
     #[test]
+    fn records_have_settings_optional_codes_and_paragraphs() {
+        let codes = CodeSets::embedded();
+        let text = "id,system,setting,prompt,answer,optional\n\
+            s1,icd10cm+icd10pcs,Inpatient,\"Assessment:\nappendicitis\\nPlan: surgery\",K35.30;0DTJ4ZZ,Z87.891\n\
+            s2,icd10cm,clinic,Fever,R50.9,\n\
+            s3,icd10cm,,Fever,R50.9,R50.9|Z87.89\n\
+            s4,icd10cm+icd10pcs,ed,Fever,R50.9;0DTJ4ZY,\n";
+        let (deck, problems) = parse_deck("t", "t.csv", text.as_bytes(), Some(&codes));
+        let problems: Vec<String> = problems.iter().map(Problem::to_string).collect();
+        assert_eq!(deck.items.len(), 1, "{problems:#?}");
+        let item = &deck.items[0];
+        assert_eq!(item.setting, Some(Setting::Inpatient));
+        assert_eq!(item.prompt, "Assessment:\nappendicitis\nPlan: surgery");
+        assert_eq!(item.key().optional, ["Z87891"]);
+        assert_eq!(
+            problems,
+            [
+                "t.csv:4: unknown setting `clinic` (expected one of: inpatient, outpatient, ed, office)",
+                "t.csv:5: `Z87.89` in `optional` is a header, not a billable ICD-10-CM code; did you mean Z87.890, Z87.891, Z87.892?",
+                "t.csv:5: `R50.9` is in both `answer` and `optional`",
+                "t.csv:6: `0DTJ4ZY` in `answer` is not in the ICD-10-PCS code set; did you mean 0DTJ4ZG, 0DTJ4ZZ?",
+            ]
+        );
+    }
+
+    #[test]
     fn every_embedded_deck_parses() {
         for name in embedded_names() {
             let deck = load_deck(name, None).unwrap_or_else(|err| panic!("{name}: {err}"));

@@ -11,7 +11,7 @@ use anyhow::Result;
 use super::deadline::{self, Next};
 use super::runner::{Frontend, Question};
 use super::session::{Answer, Ending, Typing};
-use super::wrap::{terminal_width, wrap_line};
+use super::wrap::terminal_width;
 use crate::clock::Clock;
 use crate::signals;
 use crate::visible::visible;
@@ -84,22 +84,35 @@ impl<W: Write> Frontend for PipedFrontend<W> {
         super::runner::inject_panic(question.number);
         // The deck's text is shown through `visible`: with answers piped in, the output is
         // still often a terminal, or read on one later.
-        let category = if question.item.category.is_empty() {
+        let mut about: Vec<String> = Vec::new();
+        if !question.item.category.is_empty() {
+            about.push(visible(&question.item.category).into_owned());
+        }
+        if let Some(setting) = question.item.setting {
+            about.push(setting.label().to_string());
+        }
+        let category = if about.is_empty() {
             String::new()
         } else {
-            format!(" ({})", visible(&question.item.category))
+            format!(" ({})", about.join(", "))
         };
         // Wrapped when the output is a terminal; to a file or a pipe, one line per prompt.
+        // A record of several lines starts on a line of its own.
+        let gap = if question.shown.contains('\n') {
+            "\n"
+        } else {
+            " "
+        };
         let prompt = format!(
-            "[{}/{}]{category} {}",
+            "[{}/{}]{category}{gap}{}",
             question.number,
             question.total,
             visible(question.shown)
         );
         write!(
             self.out,
-            "\n{}",
-            wrap_line(&prompt, terminal_width(), "", "  ")
+            "\n{}\n",
+            super::wrap::wrap_prompt(&prompt, terminal_width())
         )?;
         write!(self.out, "> ")?;
         self.out.flush()?;

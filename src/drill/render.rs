@@ -147,6 +147,7 @@ fn feedback_at(
         let label = if index == 0 { "answer   " } else { "" };
         text.push_str(&labelled(label, &palette.bold(&visible(line)), width));
     }
+    text.push_str(&case_lines(result, codes, width));
     if !item.accept.is_empty() {
         let accepted = item.accept.replace('|', " or ");
         text.push_str(&labelled("also accepted:", &visible(&accepted), width));
@@ -160,6 +161,49 @@ fn feedback_at(
             super::session::ENTERED_CAP
         );
         text.push_str(&wrap_line(&note, width, "  ", "   "));
+    }
+    text
+}
+
+/// For a case (several answer codes, or optional ones): what was missing, extra and optional,
+/// code by code, and whether the principal code came first.
+fn case_lines(result: &ItemResult, codes: Option<&CodeSets>, width: usize) -> String {
+    let item = &result.item;
+    let key = item.key();
+    if item.system.is_term() || (key.answer().len() < 2 && key.optional.is_empty()) {
+        return String::new();
+    }
+    let diff = key.diff(&result.attempt.entered);
+    let named = |list: &[String]| -> String {
+        let each: Vec<String> = list
+            .iter()
+            .map(|code| describe(item.system, code, codes))
+            .collect();
+        visible(&each.join("; ")).into_owned()
+    };
+    let mut text = String::new();
+    let typed_something = !result.attempt.entered.trim().is_empty();
+    if typed_something && !diff.missing.is_empty() {
+        text.push_str(&labelled("missing  ", &named(&diff.missing), width));
+    }
+    if !diff.extra.is_empty() {
+        text.push_str(&labelled("extra    ", &named(&diff.extra), width));
+    }
+    if let (true, Some(principal)) = (diff.principal_late, key.answer().first()) {
+        let code = codes::display_code(item.system, principal);
+        let line = format!("{code} is the principal code: it comes first");
+        text.push_str(&labelled("sequence ", &visible(&line), width));
+    }
+    if !diff.optional_typed.is_empty() {
+        let line = format!(
+            "{} (typed; neither adds nor costs)",
+            named(&diff.optional_typed)
+        );
+        text.push_str(&labelled("optional ", &line, width));
+    }
+    if !diff.optional_left.is_empty() {
+        let line = format!("{} (may be left out)", named(&diff.optional_left));
+        text.push_str(&labelled("optional ", &line, width));
     }
     text
 }
@@ -275,8 +319,11 @@ fn summary_at(summary: &Summary, mode: Mode, palette: &Palette, width: usize) ->
                 visible(&a.expected)
             );
             text.push_str(&wrap_line(&row, width, "  ", "    "));
-            // Which item it was, in words: the prompt's start, cut at a word.
-            let prompt = cut_at_word(&visible(&miss.item.prompt), width.saturating_sub(4).max(20));
+            // Which item it was, in words: the prompt's start on one line (a record's
+            // paragraphs joined), cut at a word.
+            let one_line = miss.item.prompt.split_whitespace().collect::<Vec<_>>();
+            let room = width.saturating_sub(4).clamp(20, 100);
+            let prompt = cut_at_word(&visible(&one_line.join(" ")), room);
             text.push_str(&wrap_line(&prompt, width, "    ", "    "));
         }
     }

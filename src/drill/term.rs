@@ -85,9 +85,12 @@ fn header_at(question: &Question, palette: &Palette, width: usize) -> String {
     if !question.item.category.is_empty() {
         header.push_str(&format!(" {}", visible(&question.item.category)));
     }
+    if let Some(setting) = question.item.setting {
+        header.push_str(&format!(" · {}", setting.label()));
+    }
     // Painted after wrapping so each escape stays with the text it colours.
     let header = wrap(&header, width, "", "  ");
-    let prompt = wrap(&visible(question.shown), width, "", "  ");
+    let prompt = super::wrap::wrap_prompt(&visible(question.shown), width);
     format!("\n{}\n{}\n", palette.dim(&header), palette.bold(&prompt))
 }
 

@@ -37,6 +37,15 @@ pub(crate) fn wrap(text: &str, width: usize, first_indent: &str, rest_indent: &s
     textwrap::fill(text, options)
 }
 
+/// A prompt: each of its lines (a record's headings and paragraphs) starts at the margin and
+/// continues 2 spaces in, so a heading stays on a line of its own.
+pub(crate) fn wrap_prompt(text: &str, width: usize) -> String {
+    text.lines()
+        .map(|line| wrap(line, width, "", "  "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// [`wrap`] with a line break after it, for building screens line by line.
 pub(crate) fn wrap_line(text: &str, width: usize, first_indent: &str, rest_indent: &str) -> String {
     let mut line = wrap(text, width, first_indent, rest_indent);
@@ -64,6 +73,15 @@ pub(crate) fn cut_at_word(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_keeps_its_headings_and_paragraphs_at_the_margin() {
+        let record = "Assessment:\nAcute appendicitis with localized peritonitis, no perforation.\n\nPlan:\nSurgery.";
+        assert_eq!(
+            wrap_prompt(record, 40),
+            "Assessment:\nAcute appendicitis with localized\n  peritonitis, no perforation.\n\nPlan:\nSurgery."
+        );
+    }
     use textwrap::core::display_width;
 
     fn widths(text: &str) -> Vec<usize> {

@@ -293,6 +293,9 @@ w1,icd10cm,Endocrine nutritional and metabolic diseases of the long category kin
 /// Lines as a terminal shows them: colour and cursor sequences dropped, and of a line
 /// redrawn after a carriage return, its longest draw.
 fn screen_lines(output: &str) -> Vec<String> {
+    // rexpect decoded the bytes as Latin-1: back to bytes, then read as the UTF-8 they are.
+    let bytes: Vec<u8> = output.chars().map(|c| c as u32 as u8).collect();
+    let output = String::from_utf8_lossy(&bytes);
     let mut plain = String::new();
     let mut chars = output.chars();
     while let Some(c) = chars.next() {
@@ -372,4 +375,59 @@ fn the_banner_names_decks_mode_and_user() {
     pty.send_control('c').unwrap();
     pty.exp_string("exit=130").unwrap();
     assert_cooked(&pty.exp_eof().unwrap());
+}
+
+#[test]
+fn a_whole_record_wraps_at_80_columns_with_its_headings_on_their_own_lines() {
+    let scratch = Scratch::new();
+    let args = format!("drill {} --color never", fixture("decks/chart.csv"));
+    let (mut pty, _) = codedrill_in_pty(&scratch, &args, "stty cols 80 rows 40;");
+    let mut output = pty.exp_string("laparoscopic ports.").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // The principal code second: the right set, out of sequence.
+    type_keys(&mut pty, "I10 K35.30 0DTJ4ZZ\r");
+    // The last item: no pause after its feedback.
+    output += &pty.exp_string("exit=").unwrap();
+    let lines = screen_lines(&output);
+    for line in &lines {
+        assert!(line.chars().count() <= 80, "{line:?} in {lines:#?}");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "[1/1] Digestive · Inpatient stay"),
+        "{lines:#?}"
+    );
+    for heading in ["Chief complaint:", "History:", "Assessment:", "Procedure:"] {
+        assert!(
+            lines.iter().any(|l| l == heading),
+            "{heading} in {lines:#?}"
+        );
+    }
+    // A paragraph continues 2 spaces in; a word is never split at the edge.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("  hypertension controlled")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("sequence  K35.30 is the principal code")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("optional  Z87.891")),
+        "{lines:#?}"
+    );
+    let rows = log_rows(&scratch.log());
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (&rows[0]["verdict"][..], &rows[0]["detail"][..]),
+        ("partial", "sequence")
+    );
+    assert_eq!(&rows[0]["system"], "icd10cm+icd10pcs");
+    // The log keeps the record on one line.
+    assert!(rows[0]["prompt"].starts_with("Chief complaint: Right lower quadrant"));
 }
