@@ -1,10 +1,13 @@
 //! What a drill and an exam share: the session options, loading and arranging items, and
 //! running a plan through the terminal or piped front end. The pure core is [`session`]
-//! (typing and scoring) and [`deadline`] (when an item's wait ends); [`runner`] drives them.
+//! (typing and scoring), [`deadline`] (when an item's wait ends) and [`flags`] (an exam's
+//! flag and return: the order of visits, and when each item is settled); [`runner`] drives
+//! them.
 
 pub(crate) mod ask;
 pub(crate) mod deadline;
 pub(crate) mod exam;
+pub(crate) mod flags;
 pub(crate) mod generate;
 pub(crate) mod history;
 pub(crate) mod piped;

@@ -330,6 +330,7 @@ pub(crate) mod samples {
             outcome,
             attempt,
             truncated: false,
+            review: None,
         }
     }
 }

@@ -311,6 +311,7 @@ mod tests {
             outcome,
             attempt,
             truncated: false,
+            review: None,
         }
     }
 
