@@ -175,10 +175,13 @@ fn print_intro(plan: &Plan, log_path: &std::path::Path, palette: &Palette) -> Re
         plan.info.mode.name(),
         visible(&plan.info.user)
     );
-    let keys = format!(
-        "Enter submits, Esc skips, Backspace corrects, Ctrl-C ends. Log: {}",
-        visible(&log_path.display().to_string())
-    );
+    let keys = if plan.info.mode == Mode::Exam {
+        "Enter submits, Tab flags for review, Esc skips (flagged and skipped items come back at \
+         the end), Backspace corrects, Ctrl-C ends."
+    } else {
+        "Enter submits, Esc skips, Backspace corrects, Ctrl-C ends."
+    };
+    let keys = format!("{keys} Log: {}", visible(&log_path.display().to_string()));
     let mut out = io::stdout();
     writeln!(
         out,
