@@ -134,7 +134,7 @@ fn start_screen(decks: &[String], items: usize, args: &Args) -> Result<bool> {
         String::new(),
         format!("Exam: {}", decks.join(", ")),
         format!("  {items} items · {allowed} · pass mark {:.0}%", args.pass),
-        "  No feedback until the end.".to_string(),
+        "  No feedback until the end. Tab flags an item to come back to.".to_string(),
         String::new(),
         "Enter: begin (the clock starts) · q: leave ".to_string(),
     ]

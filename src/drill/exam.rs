@@ -166,10 +166,13 @@ fn render_miss(miss: &ItemResult, width: usize) -> String {
     } else {
         &a.entered
     };
+    let verdict = match miss.review {
+        Some(note) => format!("{}; {}", a.verdict, note.describe()),
+        None => a.verdict.to_string(),
+    };
     let head = format!(
-        "{} [{}] {}",
+        "{} [{verdict}] {}",
         visible(&a.item),
-        a.verdict,
         visible(&miss.item.prompt)
     );
     let answer = format!("{}, answer {}", visible(typed), visible(&a.expected));

@@ -1,10 +1,13 @@
 //! What a drill and an exam share: the session options, loading and arranging items, and
 //! running a plan through the terminal or piped front end. The pure core is [`session`]
-//! (typing and scoring) and [`deadline`] (when an item's wait ends); [`runner`] drives them.
+//! (typing and scoring), [`deadline`] (when an item's wait ends) and [`flags`] (an exam's
+//! flag and return: the order of visits, and when each item is settled); [`runner`] drives
+//! them.
 
 pub(crate) mod ask;
 pub(crate) mod deadline;
 pub(crate) mod exam;
+pub(crate) mod flags;
 pub(crate) mod generate;
 pub(crate) mod history;
 pub(crate) mod piped;
@@ -177,10 +180,13 @@ fn print_intro(
         plan.info.mode.name(),
         visible(&plan.info.user)
     );
-    let keys = format!(
-        "Enter submits, Esc skips, Backspace corrects, Ctrl-C ends. Log: {}",
-        visible(&log_path.display().to_string())
-    );
+    let keys = if plan.info.mode == Mode::Exam {
+        "Enter submits, Tab flags for review, Esc skips (flagged and skipped items come back at \
+         the end), Backspace corrects, Ctrl-C ends."
+    } else {
+        "Enter submits, Esc skips, Backspace corrects, Ctrl-C ends."
+    };
+    let keys = format!("{keys} Log: {}", visible(&log_path.display().to_string()));
     let mut out = io::stdout();
     writeln!(
         out,

@@ -379,6 +379,7 @@ pub(crate) mod samples {
             outcome,
             attempt,
             truncated: false,
+            review: None,
         }
     }
 }

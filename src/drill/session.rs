@@ -21,6 +21,9 @@ pub enum Key {
     Backspace,
     Enter,
     Esc,
+    /// Tab: flag the item for review and move on (in an exam on a terminal; ignored
+    /// elsewhere).
+    Flag,
     /// Ctrl-D: end the session.
     Quit,
     /// Ctrl-C: end the session as an interrupt (exit status 130, as SIGINT).
@@ -32,21 +35,30 @@ pub enum Key {
 pub enum Ending {
     Submitted,
     Skipped,
+    /// Flagged for review (exam): what was typed is the provisional answer, scored if the
+    /// item is not answered again.
+    Flagged,
     TimedOut,
     /// The session was ended during this item; the item is not logged.
     Quit,
 }
 
-/// The typing of one item: the text so far and its timings.
+/// The typing of one item: the text so far and its timings. An item answered in several
+/// visits (an exam's flag and return) carries its earlier visits' time and keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Typing {
     started: Duration,
+    /// Answering time of the item's earlier visits.
+    earlier: Duration,
+    /// Prompt first shown → first key, in answering time.
     first_key: Option<Duration>,
     text: String,
     chars: usize,
     keystrokes: u64,
     backspaces: u64,
     truncated: bool,
+    /// Whether [`Key::Flag`] flags the item; otherwise the key is ignored.
+    flaggable: bool,
 }
 
 impl Typing {
@@ -54,12 +66,39 @@ impl Typing {
     pub fn new(started: Duration) -> Typing {
         Typing {
             started,
+            earlier: Duration::ZERO,
             first_key: None,
             text: String::new(),
             chars: 0,
             keystrokes: 0,
             backspaces: 0,
             truncated: false,
+            flaggable: false,
+        }
+    }
+
+    /// Returns to an item left open at `previous`, at clock time `started`: its text is
+    /// filled in again, and its time and keys so far carry on.
+    pub fn resume(previous: &Answer, started: Duration) -> Typing {
+        Typing {
+            started,
+            earlier: previous.spent(),
+            ..previous.typing.clone()
+        }
+    }
+
+    /// The same typing, where [`Key::Flag`] flags the item (or is ignored).
+    pub fn flaggable(self, flaggable: bool) -> Typing {
+        Typing { flaggable, ..self }
+    }
+
+    /// The text of `other` in place of this one's; times and keys stay.
+    pub fn with_text_of(self, other: &Typing) -> Typing {
+        Typing {
+            text: other.text.clone(),
+            chars: other.chars,
+            truncated: other.truncated,
+            ..self
         }
     }
 
@@ -68,9 +107,12 @@ impl Typing {
         if matches!(key, Key::Quit | Key::Interrupt) {
             return Some(Ending::Quit);
         }
+        if key == Key::Flag && !self.flaggable {
+            return None;
+        }
         self.keystrokes += 1;
         self.first_key
-            .get_or_insert(now.saturating_sub(self.started));
+            .get_or_insert(self.earlier + now.saturating_sub(self.started));
         match key {
             Key::Char(c) if c.is_control() => {}
             Key::Char(c) => self.push(c),
@@ -83,6 +125,7 @@ impl Typing {
             Key::Enter if self.text.trim().is_empty() => return Some(Ending::Skipped),
             Key::Enter => return Some(Ending::Submitted),
             Key::Esc => return Some(Ending::Skipped),
+            Key::Flag => return Some(Ending::Flagged),
             Key::Quit | Key::Interrupt => {}
         }
         None
@@ -112,6 +155,12 @@ impl Typing {
     pub fn text(&self) -> &str {
         &self.text
     }
+
+    /// Keys pressed so far, over every visit.
+    #[cfg(test)]
+    pub(crate) fn keystrokes(&self) -> u64 {
+        self.keystrokes
+    }
 }
 
 /// One finished item as a front end reports it.
@@ -123,6 +172,13 @@ pub struct Answer {
     pub at: Duration,
 }
 
+impl Answer {
+    /// Answering time of the item so far: every visit's prompt → end of visit.
+    pub fn spent(&self) -> Duration {
+        self.typing.earlier + self.at.saturating_sub(self.typing.started)
+    }
+}
+
 /// A scored item.
 #[derive(Debug, Clone)]
 pub struct ItemResult {
@@ -130,6 +186,9 @@ pub struct ItemResult {
     pub outcome: Outcome,
     pub attempt: Attempt,
     pub truncated: bool,
+    /// How an exam item left open (flagged or skipped) was settled; `None` for an item
+    /// answered on its first visit.
+    pub review: Option<super::flags::ReviewNote>,
 }
 
 /// Who is drilling and how; fixed for a session.
@@ -141,7 +200,7 @@ pub struct SessionInfo {
 }
 
 /// Scores a finished item and builds its log row. `None` for an item the session was ended
-/// in (not logged).
+/// in (not logged). A flagged item's provisional answer is scored (an empty one is a skip).
 pub fn conclude(
     info: &SessionInfo,
     scorer: &Scorer,
@@ -154,10 +213,11 @@ pub fn conclude(
         Ending::Quit => return None,
         Ending::TimedOut => Outcome::timed_out(),
         Ending::Skipped => Outcome::skipped(),
-        Ending::Submitted if info.mode == Mode::Transcribe => {
+        Ending::Flagged if typing.text.trim().is_empty() => Outcome::skipped(),
+        Ending::Submitted | Ending::Flagged if info.mode == Mode::Transcribe => {
             score_transcription(item, typing.text())
         }
-        Ending::Submitted => scorer.score(&item.key(), typing.text()),
+        Ending::Submitted | Ending::Flagged => scorer.score(&item.key(), typing.text()),
     };
     let prompt = if info.mode == Mode::Transcribe {
         item.answer.clone()
@@ -181,7 +241,7 @@ pub fn conclude(
         score: outcome.score,
         // Held within what a log row may hold, so every row written can be read back (an item
         // left open past a day, a pasted flood).
-        elapsed_ms: millis(answer.at.saturating_sub(typing.started)).min(MAX_MS),
+        elapsed_ms: millis(answer.spent()).min(MAX_MS),
         first_key_ms: typing.first_key.map(|at| millis(at).min(MAX_MS)),
         keystrokes: typing.keystrokes.min(MAX_KEYS),
         backspaces: typing.backspaces.min(MAX_KEYS),
@@ -191,6 +251,7 @@ pub fn conclude(
         outcome,
         attempt,
         truncated: typing.truncated,
+        review: None,
     })
 }
 
@@ -388,6 +449,89 @@ mod tests {
             (Verdict::TimedOut, "E1")
         );
         assert_eq!(result.attempt.mode, Mode::Exam);
+    }
+
+    #[test]
+    fn tab_flags_only_where_flagging_is_on() {
+        let mut practice = Typing::new(Duration::ZERO);
+        assert_eq!(practice.press(Key::Flag, Duration::from_secs(1)), None);
+        assert_eq!((practice.keystrokes, practice.first_key), (0, None));
+        let mut exam = Typing::new(Duration::ZERO).flaggable(true);
+        exam.press(Key::Char('E'), Duration::from_secs(1));
+        assert_eq!(
+            exam.press(Key::Flag, Duration::from_secs(2)),
+            Some(Ending::Flagged)
+        );
+        assert_eq!((exam.text(), exam.keystrokes), ("E", 2));
+    }
+
+    #[test]
+    fn a_return_visit_fills_the_text_in_and_sums_time_and_keys() {
+        let clock = FakeClock::default();
+        let scorer = Scorer::new(None, false);
+        let mut first = Typing::new(clock.now()).flaggable(true);
+        // 3 s to the first key; E11.8, Tab at 8 s.
+        for (at, key) in [(3, 'E'), (4, '1'), (5, '1'), (6, '.'), (7, '8')] {
+            first.press(Key::Char(key), Duration::from_secs(at));
+        }
+        let ending = first.press(Key::Flag, Duration::from_secs(8));
+        let flagged = Answer {
+            ending: ending.unwrap(),
+            typing: first,
+            at: Duration::from_secs(8),
+        };
+        let provisional = conclude(
+            &info(Mode::Exam),
+            &scorer,
+            &item("E11.9"),
+            &flagged,
+            "t".into(),
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                provisional.attempt.verdict,
+                provisional.attempt.entered.as_str()
+            ),
+            (Verdict::NearMiss, "E11.8"),
+            "a flagged answer is scored as it stands"
+        );
+        // Back 60 s later (other items): Backspace, 9, Enter over 2 s.
+        let mut back = Typing::resume(&flagged, Duration::from_secs(68));
+        assert_eq!(back.text(), "E11.8");
+        back.press(Key::Backspace, Duration::from_secs(69));
+        back.press(Key::Char('9'), Duration::from_secs(69));
+        let ending = back.press(Key::Enter, Duration::from_secs(70));
+        let answer = Answer {
+            ending: ending.unwrap(),
+            typing: back,
+            at: Duration::from_secs(70),
+        };
+        let result = conclude(
+            &info(Mode::Exam),
+            &scorer,
+            &item("E11.9"),
+            &answer,
+            "t".into(),
+        )
+        .unwrap();
+        let a = &result.attempt;
+        assert_eq!((a.entered.as_str(), a.verdict), ("E11.9", Verdict::Correct));
+        assert_eq!((a.elapsed_ms, a.first_key_ms), (10_000, Some(3_000)));
+        assert_eq!((a.keystrokes, a.backspaces), (9, 1));
+        let empty = Answer {
+            ending: Ending::Flagged,
+            typing: Typing::new(Duration::ZERO),
+            at: Duration::from_secs(1),
+        };
+        let result = conclude(
+            &info(Mode::Exam),
+            &scorer,
+            &item("E11.9"),
+            &empty,
+            "t".into(),
+        );
+        assert_eq!(result.unwrap().attempt.verdict, Verdict::Skipped);
     }
 
     #[test]

@@ -56,10 +56,22 @@ struct ItemLine {
     number: usize,
     item: String,
     verdict: &'static str,
+    /// How an item flagged or skipped for review was settled, if it was.
+    review: Option<&'static str>,
     prompt: String,
     typed: String,
     answer: String,
     rationale: String,
+}
+
+impl ItemLine {
+    /// `incorrect`, or `correct; flagged, answered on return`.
+    fn verdict_and_review(&self) -> String {
+        match self.review {
+            Some(review) => format!("{}; {review}", self.verdict),
+            None => self.verdict.to_string(),
+        }
+    }
 }
 
 fn item_lines(exam: &ExamResult, codes: Option<&CodeSets>) -> Vec<ItemLine> {
@@ -89,6 +101,7 @@ fn item_lines(exam: &ExamResult, codes: Option<&CodeSets>) -> Vec<ItemLine> {
                 number: at + 1,
                 item: a.item.clone(),
                 verdict: a.verdict.name(),
+                review: result.review.map(|note| note.describe()),
                 prompt: result.item.prompt.clone(),
                 typed: described(&a.entered),
                 answer: described(&a.expected),
@@ -173,7 +186,7 @@ fn markdown_section(exam: &ExamResult, user: &str, items: &[ItemLine]) -> String
             "{}. **{}** ({}) {}  \n   typed: {}  \n   answer: {}  \n   {}",
             line.number,
             escape_md(&line.item),
-            line.verdict,
+            line.verdict_and_review(),
             escape_md(&line.prompt),
             escape_md(&line.typed),
             escape_md(&line.answer),
@@ -213,7 +226,7 @@ fn html_section(exam: &ExamResult, user: &str, items: &[ItemLine]) -> String {
             body,
             "<li><b>{}</b> ({}) {}<br>typed: <code>{}</code><br>answer: <code>{}</code><br>{}</li>",
             escape_html(&line.item),
-            escape_html(line.verdict),
+            escape_html(&line.verdict_and_review()),
             escape_html(&line.prompt),
             escape_html(&line.typed),
             escape_html(&line.answer),
@@ -313,6 +326,7 @@ mod tests {
             outcome,
             attempt,
             truncated: false,
+            review: None,
         }
     }
 
@@ -384,6 +398,19 @@ mod tests {
         }
         assert!(page.contains(&format!("typed: E1\\`1.9 {escaped}  \n   answer: E11.9")));
         assert!(page.contains(&format!("| category {escaped} second line | 1 |")));
+    }
+
+    #[test]
+    fn items_flagged_for_review_say_how_they_ended() {
+        let (mut exam, info) = nasty_exam();
+        exam.results[0].review = Some(crate::drill::flags::ReviewNote {
+            mark: crate::drill::flags::Mark::Flagged,
+            answered_on_return: true,
+        });
+        let markdown = result_page(&exam, &info, None, PageKind::Markdown).unwrap();
+        assert!(markdown.contains("(incorrect; flagged, answered on return)"));
+        let html = result_page(&exam, &info, None, PageKind::Html).unwrap();
+        assert!(html.contains("(incorrect; flagged, answered on return)"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod codesets;
 mod config;
 mod decks;
 mod escaping;
+mod flag;
 mod modes;
 mod pages;
 mod props;
