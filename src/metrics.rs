@@ -24,6 +24,20 @@ pub struct Metrics {
     pub near_miss: f64,
     /// the sum of `elapsed_ms`: rates from less than [`RATES_FROM_MS`] of it are shown as `—`
     pub answering_ms: u64,
+    /// attempts at cases: items whose answer holds two or more codes
+    pub cases: u64,
+    /// cases answered per hour of answering time on cases
+    pub cases_per_hour: f64,
+    /// the mean number of answer codes of the cases attempted
+    pub codes_per_case: f64,
+}
+
+/// How many codes an answer as written in a deck or log holds (`;`-separated).
+pub fn answer_codes(expected: &str) -> u64 {
+    expected
+        .split(';')
+        .filter(|code| !code.trim().is_empty())
+        .count() as u64
 }
 
 impl Metrics {
@@ -43,6 +57,9 @@ pub struct Accumulator {
     elapsed_sum_ms: u64,
     keystrokes: u64,
     elapsed_ms: Vec<u64>,
+    cases: u64,
+    case_codes: u64,
+    case_ms: u64,
 }
 
 impl Accumulator {
@@ -55,6 +72,16 @@ impl Accumulator {
         self.elapsed_sum_ms = self.elapsed_sum_ms.saturating_add(elapsed_ms);
         self.keystrokes = self.keystrokes.saturating_add(keystrokes);
         self.elapsed_ms.push(elapsed_ms);
+    }
+
+    /// Counts an attempt (already added) at a case whose answer holds `codes` codes; an
+    /// answer of one code is no case.
+    pub fn add_case(&mut self, codes: u64, elapsed_ms: u64) {
+        if codes >= 2 {
+            self.cases += 1;
+            self.case_codes += codes;
+            self.case_ms = self.case_ms.saturating_add(elapsed_ms);
+        }
     }
 
     /// How many attempts were added.
@@ -71,6 +98,9 @@ impl Accumulator {
         self.elapsed_sum_ms = self.elapsed_sum_ms.saturating_add(other.elapsed_sum_ms);
         self.keystrokes = self.keystrokes.saturating_add(other.keystrokes);
         self.elapsed_ms.extend_from_slice(&other.elapsed_ms);
+        self.cases += other.cases;
+        self.case_codes += other.case_codes;
+        self.case_ms = self.case_ms.saturating_add(other.case_ms);
     }
 
     /// The metrics of what was added (its answer times are reordered to find the quantiles).
@@ -89,6 +119,9 @@ impl Accumulator {
             kph: ratio(self.keystrokes as f64, hours),
             near_miss: ratio(self.near_miss as f64, self.attempts as f64),
             answering_ms: self.elapsed_sum_ms,
+            cases: self.cases,
+            cases_per_hour: ratio(self.cases as f64, self.case_ms as f64 / 3_600_000.0),
+            codes_per_case: ratio(self.case_codes as f64, self.cases as f64),
         }
     }
 }

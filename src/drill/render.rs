@@ -275,6 +275,18 @@ fn summary_at(summary: &Summary, mode: Mode, palette: &Palette, width: usize) ->
     } else {
         row(&mut text, "keystrokes per hour", rate(m.kph));
     }
+    if m.cases > 0 {
+        row(
+            &mut text,
+            "cases",
+            format!(
+                "{} ({:.1} codes each), {} per hour",
+                m.cases,
+                m.codes_per_case,
+                rate(m.cases_per_hour)
+            ),
+        );
+    }
     if !measured {
         let _ = writeln!(
             text,

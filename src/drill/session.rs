@@ -301,6 +301,9 @@ pub fn summarize(results: &[ItemResult], planned: usize) -> Summary {
     for result in results {
         let a = &result.attempt;
         acc.add(a.verdict, a.score, a.elapsed_ms, a.keystrokes);
+        if a.mode != Mode::Transcribe {
+            acc.add_case(crate::metrics::answer_codes(&a.expected), a.elapsed_ms);
+        }
         elapsed_ms = elapsed_ms.saturating_add(a.elapsed_ms);
         if result.outcome.verdict == Verdict::Correct {
             correct_keys += a.keystrokes;

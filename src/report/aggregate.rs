@@ -8,7 +8,7 @@ use rustc_hash::FxBuildHasher;
 use super::extras::{self, DaySums, ItemStats};
 use super::sessions::SessionSums;
 use super::{FilterSummary, Group, GroupBy, Period, Report, rounded};
-use crate::metrics::Accumulator;
+use crate::metrics::{Accumulator, answer_codes};
 use crate::record::{AttemptRef, Mode};
 use crate::score::{Detail, Verdict};
 
@@ -191,12 +191,14 @@ impl Aggregator {
                 &self.key
             }
         };
-        self.groups.entry(key, Accumulator::default).add(
+        let group = self.groups.entry(key, Accumulator::default);
+        group.add(
             attempt.verdict,
             attempt.score,
             attempt.elapsed_ms,
             attempt.keystrokes,
         );
+        group.add_case(answer_codes(attempt.expected), attempt.elapsed_ms);
         self.days
             .entry(attempt.date(), DaySums::default)
             .add(correct, attempt.elapsed_ms);

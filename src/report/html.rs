@@ -168,8 +168,19 @@ fn cards(m: &Metrics) -> String {
         (fmt::measured_rate(m, m.kph), "keystrokes per hour"),
         (fmt::percent(m.near_miss), "near misses"),
     ];
+    let cases = [
+        (
+            fmt::measured_rate(m, m.cases_per_hour),
+            "cases per hour (items of several codes)",
+        ),
+        (format!("{:.1}", m.codes_per_case), "codes per case"),
+    ];
+    let cards = cards
+        .iter()
+        .chain(if m.cases > 0 { &cases[..] } else { &[] });
     let mut text = "<section class=\"cards\">\n".to_string();
     for (value, label) in cards {
+        let (value, label): (&String, &&str) = (value, label);
         let _ = writeln!(
             text,
             "<div class=\"card\"><b>{value}</b><span>{label}</span></div>"

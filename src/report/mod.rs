@@ -275,6 +275,8 @@ pub(crate) fn rounded(m: Metrics) -> Metrics {
         codes_per_hour: round(m.codes_per_hour, 1),
         kph: round(m.kph, 1),
         near_miss: round(m.near_miss, 4),
+        cases_per_hour: round(m.cases_per_hour, 1),
+        codes_per_case: round(m.codes_per_case, 2),
         ..m
     }
 }
@@ -322,6 +324,23 @@ pub(crate) mod fmt {
             "—: under {} s of answering, too little for an hourly rate",
             crate::metrics::RATES_FROM_MS / 1000
         )
+    }
+
+    /// Cases (items of several codes) in words, when there were any.
+    pub(crate) fn cases_words(m: &Metrics) -> Option<String> {
+        (m.cases > 0).then(|| {
+            let per_hour = if m.rates_measured() {
+                format!("{} per hour of answering", rate(m.cases_per_hour))
+            } else {
+                "too little answering for a rate".to_string()
+            };
+            format!(
+                "{} {} of several codes ({:.1} codes each), {per_hour}",
+                m.cases,
+                if m.cases == 1 { "case" } else { "cases" },
+                m.codes_per_case
+            )
+        })
     }
 
     /// Transcription in words: how many codes were retyped, how exactly, and how fast.
@@ -380,6 +399,9 @@ pub(crate) mod samples {
             kph: 0.0,
             near_miss: 0.0,
             answering_ms: 0,
+            cases: 0,
+            cases_per_hour: 0.0,
+            codes_per_case: 0.0,
         }
     }
 

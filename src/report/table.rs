@@ -41,6 +41,13 @@ impl Exporter for TableExporter {
         if report.rates_held_back() {
             writeln!(out, "{}", fmt::held_back_note())?;
         }
+        if let Some(cases) = fmt::cases_words(&report.overall) {
+            writeln!(
+                out,
+                "\n{}",
+                crate::drill::wrap::wrap(&format!("Cases: {cases}."), WIDTH, "", "  ")
+            )?;
+        }
         if let Some(m) = &report.transcription {
             let words = format!(
                 "Transcription (keying speed): {}",

@@ -745,3 +745,43 @@ fn version_names_the_code_set_releases() {
     assert!(text.contains("ICD-10-CM FY2026 (April 1, 2026)"), "{text}");
     assert!(text.contains("ICD-10-PCS FY2025"), "{text}");
 }
+
+#[test]
+fn a_record_is_graded_as_a_case_in_its_feedback_and_summary() {
+    let scratch = Scratch::new();
+    let output = codedrill()
+        .args(["drill", &fixture("decks/chart.csv"), "--log"])
+        .arg(scratch.log())
+        // The principal and the procedure, an optional code, an extra one; I10 missing.
+        .write_stdin("K35.30 Z87.891 0DTJ4ZZ R50.9\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("[1/1] (Digestive, Inpatient stay)\nChief complaint:\n"),
+        "{stdout}"
+    );
+    // 2 matched of max(3 key codes, 3 typed non-optional codes).
+    assert!(stdout.contains("partial — score 0.667 "), "{stdout}");
+    assert!(
+        stdout.contains("  missing   I10 — Essential (primary) hypertension\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  extra     R50.9 — Fever, unspecified\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  optional  Z87.891 — Personal history of nicotine dependence (typed; neither adds nor costs)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  cases                  1 (3.0 codes each), — per hour"),
+        "{stdout}"
+    );
+    let rows = log_rows(&scratch.log());
+    assert_eq!(
+        (&rows[0]["verdict"][..], &rows[0]["score"][..]),
+        ("partial", "0.667")
+    );
+}

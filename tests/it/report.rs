@@ -978,3 +978,34 @@ fn a_one_day_page_charts_each_session() {
     assert!(days.contains("Accuracy per day"));
     assert!(!days.contains("Accuracy per session"));
 }
+
+#[test]
+fn cases_have_their_own_pace_and_size() {
+    let scratch = Scratch::new();
+    let row = |expected: &str, verdict: &str, ms: u64| {
+        let score = if verdict == "correct" { 1 } else { 0 };
+        format!(
+            "2026-11-20T10:00:00-05:00,s1,ana,exam,charts,c1,icd10cm+icd10pcs,,Record,{expected},x,{verdict},,{score},{ms},900,6,0\n"
+        )
+    };
+    let mut text = format!("{HEADER}\n");
+    // Two cases of 3 and 2 codes in 90 s and 30 s; one single-code item, which is no case.
+    text += &row("K35.30;I10;0DTJ4ZZ", "correct", 90_000);
+    text += &row("A41.51;N39.0", "partial", 30_000);
+    text += &row("I10", "correct", 10_000);
+    let log = scratch.path("cases.csv");
+    std::fs::write(&log, text).unwrap();
+    let value = json(&[log.to_str().unwrap()]);
+    let overall = &value["overall"];
+    assert_eq!(overall["cases"], 2);
+    assert_eq!(overall["codes_per_case"], 2.5);
+    // 2 cases in 120 s of answering them.
+    assert_eq!(overall["cases_per_hour"], 60.0);
+    let table = report(&[log.to_str().unwrap()]);
+    assert!(
+        table.contains("Cases: 2 cases of several codes (2.5 codes each), 60 per hour"),
+        "{table}"
+    );
+    let html = report(&[log.to_str().unwrap(), "--format", "html"]);
+    assert!(html.contains("<b>60</b><span>cases per hour"), "{html}");
+}
