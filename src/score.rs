@@ -715,6 +715,12 @@ mod tests {
                 (Term, "hepatitis", "", "nephritis", Incorrect, None),
                 (Term, "ace inhibitor", "", "ACE  inhibitor", Correct, None),
                 (Term, "-ectomy", "ectomy", "ectomy", Correct, None),
+                // Word-part notation is not spelling: slash and end hyphens are optional.
+                (Term, "cardi/o", "", "cardio-", Correct, None),
+                (Term, "cardi/o", "", "CARDIO", Correct, None),
+                (Term, "-itis", "", "itis", Correct, None),
+                (Term, "brady-", "", "brady", Correct, None),
+                (Term, "cardi/o", "", "cardia", NearMiss, Some(Spelling)),
             ],
         );
     }

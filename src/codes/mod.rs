@@ -123,15 +123,20 @@ impl FromStr for System {
 }
 
 /// Normalises one typed code for comparison: trimmed, upper case, and for ICD-10-CM without
-/// the dot. Terms are lower-cased with inner whitespace collapsed.
+/// the dot. Terms are lower-cased with inner whitespace collapsed, without the slash and end
+/// hyphens of word-part notation (`cardi/o`, `-itis`, `brady-`).
 pub fn normalize(system: System, raw: &str) -> String {
     let trimmed = raw.trim();
     match system {
+        // A word part is the same written `cardi/o`, `cardio` or `cardio-`: the slash and the
+        // hyphens at its ends are notation, not spelling.
         System::Term => trimmed
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
-            .to_lowercase(),
+            .to_lowercase()
+            .trim_matches('-')
+            .replace('/', ""),
         System::Icd10cm | System::Icd10cmPcs => trimmed
             .chars()
             .filter(|c| *c != '.')
