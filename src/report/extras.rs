@@ -103,6 +103,8 @@ pub(super) fn progress(mut days: Vec<(Box<str>, DaySums)>) -> Progress {
             codes_per_hour: round(per_hour(day.correct, day.elapsed_ms), 1),
             accuracy_7d: round(ratio(correct as f64, attempts as f64), 4),
             codes_per_hour_7d: round(per_hour(correct, elapsed_ms), 1),
+            answering_ms: day.elapsed_ms,
+            answering_ms_7d: elapsed_ms,
         });
     }
     let best_day = best_day(&points);
@@ -130,6 +132,7 @@ fn best_day(points: &[DayPoint]) -> Option<BestDay> {
             attempts: p.attempts,
             accuracy: p.accuracy,
             codes_per_hour: p.codes_per_hour,
+            answering_ms: p.answering_ms,
         })
 }
 

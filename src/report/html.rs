@@ -116,7 +116,7 @@ fn meta(report: &Report) -> String {
             escape_html(&best.day),
             fmt::percent(best.accuracy),
             best.attempts,
-            fmt::rate(best.codes_per_hour)
+            fmt::rate_over(best.codes_per_hour, best.answering_ms)
         );
         meta_line(&mut text, "Best day:", &line);
     }

@@ -135,8 +135,8 @@ fn progress(report: &Report) -> Option<String> {
             fmt::percent(day.accuracy),
             fmt::percent(day.accuracy_7d),
             fmt::seconds(day.median_ms),
-            fmt::rate(day.codes_per_hour),
-            fmt::rate(day.codes_per_hour_7d)
+            fmt::rate_over(day.codes_per_hour, day.answering_ms),
+            fmt::rate_over(day.codes_per_hour_7d, day.answering_ms_7d)
         );
     }
     if let Some(best) = &report.progress.best_day {
@@ -146,7 +146,7 @@ fn progress(report: &Report) -> Option<String> {
             escape_md(&best.day),
             fmt::percent(best.accuracy),
             best.attempts,
-            fmt::rate(best.codes_per_hour)
+            fmt::rate_over(best.codes_per_hour, best.answering_ms)
         );
     }
     Some(text)

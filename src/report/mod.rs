@@ -190,6 +190,10 @@ pub struct DayPoint {
     pub accuracy_7d: f64,
     /// Codes per hour over this day and the six calendar days before it
     pub codes_per_hour_7d: f64,
+    /// The day's answering time, and that of the 7-day window (rates from under a minute are
+    /// held back in the text formats)
+    pub answering_ms: u64,
+    pub answering_ms_7d: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -198,6 +202,7 @@ pub struct BestDay {
     pub attempts: u64,
     pub accuracy: f64,
     pub codes_per_hour: f64,
+    pub answering_ms: u64,
 }
 
 /// How often one near-miss kind (the log's `detail`) occurred.
@@ -309,6 +314,15 @@ pub(crate) mod fmt {
     /// A rate, or `—` when the group's answering time was too short to give one.
     pub(crate) fn measured_rate(m: &Metrics, per_hour: f64) -> String {
         if m.rates_measured() || m.attempts == 0 {
+            rate(per_hour)
+        } else {
+            HELD_BACK.to_string()
+        }
+    }
+
+    /// A rate over `answering_ms` of answering, or `—` when that is too short to give one.
+    pub(crate) fn rate_over(per_hour: f64, answering_ms: u64) -> String {
+        if answering_ms >= crate::metrics::RATES_FROM_MS {
             rate(per_hour)
         } else {
             HELD_BACK.to_string()

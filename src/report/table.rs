@@ -204,7 +204,7 @@ fn write_extras(report: &Report, out: &mut dyn Write) -> Result<()> {
             visible(&best.day),
             fmt::percent(best.accuracy),
             best.attempts,
-            fmt::rate(best.codes_per_hour)
+            fmt::rate_over(best.codes_per_hour, best.answering_ms)
         )?;
     }
     if let Some(last) = report.progress.days.last() {
@@ -213,7 +213,7 @@ fn write_extras(report: &Report, out: &mut dyn Write) -> Result<()> {
             "Last 7 days to {}: {} accuracy, {} codes/h",
             visible(&last.day),
             fmt::percent(last.accuracy_7d),
-            fmt::rate(last.codes_per_hour_7d)
+            fmt::rate_over(last.codes_per_hour_7d, last.answering_ms_7d)
         )?;
     }
     if report.skipped_rows > 0 {

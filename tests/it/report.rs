@@ -959,6 +959,11 @@ fn rates_from_under_a_minute_of_answering_are_held_back_in_text_formats() {
     assert_eq!(injury["codes_per_hour"], 90.0);
     let html = report(&[log, "--format", "html"]);
     assert!(html.contains("<td>—</td>"), "{html}");
+    // The best day and the 7-day figures hold back theirs too.
+    assert!(
+        report(&[log, "--deck", "injury"])
+            .contains("Last 7 days to 2026-11-20: 100.0% accuracy, — codes/h"),
+    );
     // Enough answering everywhere: no dash and no note.
     let by_day = report(&[log, "--by", "day", "--mode", "practice"]);
     assert!(!by_day.contains('—'), "{by_day}");
