@@ -1,7 +1,10 @@
 //! Embeds the shipped decks (`exercises/*.csv`) and the official code sets (`codesets/*.tsv`).
 //!
 //! Code sets are split into chunks by the first two characters of their codes
-//! and each chunk is LZ4-compressed, so a lookup decompresses only the chunk it needs.
+//! and each chunk is LZ4-compressed, so a lookup decompresses only the chunk it needs. The
+//! instructional notes are chunked the same way by the code that owns them, with the notes of
+//! chapters and sections (owned by a range such as `E08-E13`) in a chunk of their own; the
+//! smaller ICD-10-CM files (7th characters, CC/MCC, PDX exclusions) are one LZ4 block each.
 
 use std::collections::BTreeMap;
 use std::env;
@@ -17,6 +20,31 @@ fn main() {
     embed_decks(&mut generated);
     embed_codeset(&mut generated, &out, "ICD10CM", "codesets/icd10cm.tsv", 2);
     embed_codeset(&mut generated, &out, "ICD10PCS", "codesets/icd10pcs.tsv", 2);
+    embed_notes(&mut generated, &out);
+    embed_codeset(
+        &mut generated,
+        &out,
+        "ICD10CM_CC",
+        "codesets/icd10cm-cc.tsv",
+        1,
+    );
+    embed_block(
+        &mut generated,
+        &out,
+        "ICD10CM_CC_EXCLUSIONS",
+        "codesets/icd10cm-cc-exclusions.tsv",
+    );
+    embed_block(
+        &mut generated,
+        &out,
+        "ICD10CM_SEVENTH",
+        "codesets/icd10cm-seventh.tsv",
+    );
+    embed_text(
+        &mut generated,
+        "ICD10CM_SECTIONS",
+        "codesets/icd10cm-sections.tsv",
+    );
     embed_text(
         &mut generated,
         "ICD10CM_CHAPTERS",
@@ -83,22 +111,63 @@ fn embed_decks(generated: &mut String) {
 }
 
 fn embed_codeset(generated: &mut String, out: &Path, name: &str, relative: &str, key_len: usize) {
+    let text = read_embedded(relative);
+    let lines = text.lines().filter(|line| !line.is_empty());
+    write_chunks(generated, out, name, &chunk_lines(lines, key_len));
+}
+
+/// The notes of codes in chunks keyed by the owner's first two characters; the notes of
+/// chapters and sections (their owner is a range, `E08-E13`) in one block, since the range
+/// that holds a code may start anywhere before it.
+fn embed_notes(generated: &mut String, out: &Path) {
+    let text = read_embedded("codesets/icd10cm-notes.tsv");
+    let (blocks, codes): (Vec<&str>, Vec<&str>) = text
+        .lines()
+        .filter(|line| !line.is_empty())
+        .partition(|line| {
+            line.split('\t')
+                .next()
+                .is_some_and(|owner| owner.contains('-'))
+        });
+    write_chunks(
+        generated,
+        out,
+        "ICD10CM_NOTES",
+        &chunk_lines(codes.into_iter(), 2),
+    );
+    let mut block = blocks.join("\n");
+    block.push('\n');
+    write_block(generated, out, "ICD10CM_BLOCK_NOTES", &block);
+}
+
+fn read_embedded(relative: &str) -> String {
     let path = manifest_path(relative);
     println!("cargo:rerun-if-changed={}", path.display());
-    let text = read_data(relative, &path);
+    read_data(relative, &path)
+}
+
+/// Lines grouped by their first `key_len` characters, each group in file order.
+fn chunk_lines<'a>(
+    lines: impl Iterator<Item = &'a str>,
+    key_len: usize,
+) -> BTreeMap<String, String> {
     let mut chunks: BTreeMap<String, String> = BTreeMap::new();
-    for line in text.lines().filter(|line| !line.is_empty()) {
+    for line in lines {
         let key: String = line.chars().take(key_len).collect();
         let chunk = chunks.entry(key).or_default();
         chunk.push_str(line);
         chunk.push('\n');
     }
+    chunks
+}
+
+fn write_chunks(generated: &mut String, out: &Path, name: &str, chunks: &BTreeMap<String, String>) {
     writeln!(
         generated,
         "/// {name}: (chunk key, LZ4 block with its size prepended).\npub static {name}: &[(&str, &[u8])] = &["
     )
     .unwrap();
-    for (key, chunk) in &chunks {
+    for (key, chunk) in chunks {
         let file = out.join(format!("{}-{key}.lz4", name.to_lowercase()));
         fs::write(&file, lz4_flex::compress_prepend_size(chunk.as_bytes())).expect("write chunk");
         writeln!(
@@ -111,9 +180,24 @@ fn embed_codeset(generated: &mut String, out: &Path, name: &str, relative: &str,
     generated.push_str("];\n");
 }
 
+/// A whole file as one LZ4 block.
+fn embed_block(generated: &mut String, out: &Path, name: &str, relative: &str) {
+    let text = read_embedded(relative);
+    write_block(generated, out, name, &text);
+}
+
+fn write_block(generated: &mut String, out: &Path, name: &str, text: &str) {
+    let file = out.join(format!("{}.lz4", name.to_lowercase()));
+    fs::write(&file, lz4_flex::compress_prepend_size(text.as_bytes())).expect("write block");
+    writeln!(
+        generated,
+        "/// {name}: one LZ4 block with its size prepended.\npub static {name}: &[u8] = include_bytes!({:?});",
+        file.display()
+    )
+    .unwrap();
+}
+
 fn embed_text(generated: &mut String, name: &str, relative: &str) {
-    let path = manifest_path(relative);
-    println!("cargo:rerun-if-changed={}", path.display());
-    let text = read_data(relative, &path);
+    let text = read_embedded(relative);
     writeln!(generated, "pub static {name}: &str = {text:?};").unwrap();
 }

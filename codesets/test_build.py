@@ -7,6 +7,8 @@ Standard library only; needs no network and no official release.
 
 import contextlib
 import io
+import json
+import lzma
 import os
 import sqlite3
 import sys
@@ -19,7 +21,9 @@ FIXTURES = os.path.join(ROOT, "fixtures", "codesets")
 sys.path.insert(0, HERE)
 
 import build_icd10cm as cm  # noqa: E402
+import build_icd10cm_notes as notes  # noqa: E402
 import build_icd10pcs as pcs  # noqa: E402
+import build_msdrg_cc as cc  # noqa: E402
 
 
 def run_quiet(main, argv):
@@ -119,6 +123,197 @@ class FunctionTest(unittest.TestCase):
     def test_unparseable_restriction_raises(self):
         with self.assertRaises(ValueError):
             cm.parse_restriction("7th character B does not apply to codes in this category")
+
+
+def read_rows(path):
+    return [line.split("\t") for line in read(path).split("\n")[:-1]]
+
+
+def applicable(rows, code):
+    """The notes of a dotless code as codedrill reads the notes file: those owned by the
+    code and its prefixes (nearest first), then those of the chapters and sections whose range holds its
+    category."""
+    own = sorted((r for r in rows if "-" not in r[0] and code.startswith(r[0])), key=lambda r: -len(r[0]))
+    blocks = [r for r in rows if "-" in r[0] and r[0].split("-")[0] <= code[:3] <= r[0].split("-")[1]]
+    return own + blocks
+
+
+class NotesSmallTest(unittest.TestCase):
+    """The instructional notes of fixtures/codesets/tabular-notes.xml."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.out = [os.path.join(cls.tmp.name, name) for name in ("notes.tsv", "seventh.tsv", "sections.tsv")]
+        cls.rc, cls.stdout, _ = run_quiet(notes.main, [os.path.join(FIXTURES, "tabular-notes.xml"), *cls.out,
+                                                       "--expect-notes", "21"])
+        cls.notes = read_rows(cls.out[0])
+        cls.seventh = read_rows(cls.out[1])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_output_matches_expected(self):
+        self.assertEqual(self.rc, 0)
+        for out, name in zip(self.out, ("notes", "seventh", "sections")):
+            self.assertEqual(read(out), read(os.path.join(FIXTURES, f"tabular-notes.expected-{name}.tsv")), name)
+        self.assertIn("references naming no code (left out): 4", self.stdout)
+
+    def test_output_shape(self):
+        owners = [r[0] for r in self.notes]
+        self.assertEqual(owners, sorted(owners, key=str.encode))
+        for row in self.notes:
+            self.assertEqual(len(row), 6, row)
+            self.assertIn(row[1], ("chapter", "section", "category", "subcategory", "code"))
+            self.assertIn(row[2], notes.KINDS.values())
+            self.assertIn(row[3], ("alone", "lead", "item"))
+            self.assertTrue(row[5] and row[5] == row[5].strip() and "  " not in row[5], row)
+
+    def test_note_inherited_from_a_category(self):
+        # E11.9 has one note of its own; the "use additional" notes of E11 stay on E11
+        # (level category) and apply to E11.9 through its prefix, after its own.
+        mine = [r for r in self.notes if r[0] == "E119"]
+        self.assertEqual([r[2] for r in mine], ["excludes1"])
+        rows = applicable(self.notes, "E119")
+        self.assertEqual(rows[0], mine[0])
+        insulin = [r for r in rows if r[5] == "insulin (Z79.4)"]
+        self.assertEqual(insulin, [["E11", "category", "use_additional", "item", "Z794", "insulin (Z79.4)"]])
+        lead = rows[rows.index(insulin[0]) - 1]
+        self.assertEqual((lead[3], lead[5]), ("lead", "code to identify control using:"))
+        # and the chapter's notes, whose owner is the chapter's range of categories
+        self.assertIn(["E08-E53", "chapter", "note", "alone", "",
+                       "All neoplasms, whether functionally active or not, are classified in Chapter 2."], rows)
+
+    def test_range_reference(self):
+        row = next(r for r in self.notes if r[0] == "O244")
+        self.assertEqual(row[4], "E08-E13")
+        pattern = notes.parse_patterns(row[5])[0]
+        for code, inside in (("E08", True), ("E1121", True), ("E13", True), ("E14", False), ("E079", False)):
+            self.assertEqual(pattern.matches(code), inside, code)
+        partial = next(r for r in self.notes if r[5].startswith("code for adverse effect"))
+        self.assertEqual(partial[4], "~T36-T50")
+
+    def test_excludes1_between_two_chapters(self):
+        # E11 (chapter 4) excludes gestational diabetes O24.4- (chapter 15), and back.
+        row = next(r for r in self.notes if r[0] == "E11" and "gestational" in r[5])
+        self.assertEqual(row[2:5], ["excludes1", "alone", "O244"])
+        back = [r for r in applicable(self.notes, "O24410") if r[2] == "excludes1"]
+        self.assertEqual([(r[0], r[4]) for r in back], [("O244", "E08-E13")])
+        self.assertTrue(notes.parse_patterns(back[0][5])[0].matches("E119"))
+
+    def test_seventh_character_definition(self):
+        def nearest(code):
+            for n in range(min(len(code), 6), 2, -1):
+                rows = [r for r in self.seventh if r[0] == code[:n]]
+                if rows:
+                    return rows
+            return []
+        self.assertEqual([r[1] for r in nearest("S5259XA")], ["A", "B", "S"])
+        self.assertEqual([r[1] for r in nearest("S52521A")], ["A", "S"], "S52.52 replaces S52's list")
+        self.assertEqual(nearest("S5259XB")[1][3], "initial encounter for open fracture NOS")
+        self.assertEqual([r[1] for r in nearest("T360X5A")], ["A", "D", "S"])
+        self.assertEqual(nearest("E119"), [])
+
+    def test_references_to_no_code_are_left_out(self):
+        row = next(r for r in self.notes if r[0] == "E538")
+        self.assertEqual(row[4], "", "vitamin B12 is no code")
+
+
+class PatternTest(unittest.TestCase):
+    def parse(self, text):
+        return [str(p) for p in notes.parse_patterns(text)]
+
+    def test_reference_shapes(self):
+        cases = [
+            ("insulin (Z79.4)", ["Z794"]),
+            ("type 1 diabetes mellitus (E10.-)", ["E10"]),
+            ("gestational diabetes (O24.4-)", ["O244"]),
+            ("(E08-E13)", ["E08-E13"]),
+            ("complications of pregnancy (O00-O9A)", ["O00-O9A"]),
+            ("(E71.0-E71.2)", ["E710-E712"]),
+            ("(S72.0--S72.9-)", ["S720-S729"]),
+            ("(C4A.-, M1A.-, M10.-)", ["C4A", "M1A", "M10"]),
+            ("endocrine disease, except diabetes (E00-E07, E15-E16, E20-E34)", ["E00-E07", "E15-E16", "E20-E34"]),
+            ("hearing loss as classified in H90.-", ["H90"]),
+            ("diabetic acidosis - see categories E08-E10, E11, E13 with ketoacidosis",
+             ["~E08-E10", "~E11", "~E13"]),
+            ("(T36-T50 with fifth or sixth character 5)", ["~T36-T50"]),
+            ("dementia (F10-F19, with .17, .27, .97)", ["~F10-F19"]),
+            ("COVID-19 (U07.1)", ["U071"]),
+            ("E. coli O157:H7 with confirmation", []),
+            ("HbA1c", []),
+            ("(T38.3X- with final characters -23)", ["~T383X"]),
+        ]
+        for text, want in cases:
+            self.assertEqual(self.parse(text), want, text)
+
+    def test_repeats_are_kept_once(self):
+        self.assertEqual(self.parse("(O00-O07, O00-O07)"), ["O00-O07"])
+
+    def test_prefix_and_range_matching(self):
+        self.assertTrue(notes.Pattern("E11").matches("E119"))
+        self.assertFalse(notes.Pattern("E11").matches("E12"))
+        self.assertTrue(notes.Pattern("O00", "O9A").matches("O9A211"))
+        self.assertFalse(notes.Pattern("O00", "O9A").matches("P00"))
+
+    def test_list_roles(self):
+        self.assertEqual(notes.list_roles(["code to identify:", "a (Z79.4)", "b (Z79.84)"]), ["lead", "item", "item"])
+        self.assertEqual(notes.list_roles(["one", "two"]), ["alone", "alone"])
+        self.assertEqual(notes.list_roles(["ends with a colon:"]), ["alone"])
+
+    def test_names_any_code(self):
+        index = notes.CodeIndex(["E10", "E109", "E11", "E119", "O244"])
+        self.assertTrue(index.names_any(notes.Pattern("E08", "E13")))
+        self.assertTrue(index.names_any(notes.Pattern("E11")))
+        self.assertFalse(index.names_any(notes.Pattern("B12")))
+        self.assertFalse(index.names_any(notes.Pattern("O240", "O243")))
+
+
+class MsDrgCcTest(unittest.TestCase):
+    def convert(self, payload, codes):
+        with tempfile.TemporaryDirectory() as tmp:
+            data = os.path.join(tmp, "v43.1.json.xz")
+            with open(data, "wb") as f:
+                f.write(lzma.compress(json.dumps(payload).encode()))
+            codes_tsv = os.path.join(tmp, "codes.tsv")
+            with open(codes_tsv, "w", encoding="utf-8") as f:
+                f.write("".join(f"{c}\t{s}\tTitle\n" for c, s in codes))
+            out = [os.path.join(tmp, "cc.tsv"), os.path.join(tmp, "ex.tsv")]
+            rc, stdout, err = run_quiet(cc.main, [data, codes_tsv, *out, "--expect-version", "v43.1",
+                                                  "--expect", "1,2"])
+            return rc, stdout, err, [read(p) if os.path.exists(p) else None for p in out]
+
+    PAYLOAD = {
+        "version": "v43.1",
+        "ccmap": {
+            "N179": {"level": "CC", "pdx": "1332", "aowa": False, "hac": None},
+            "J189": {"level": "MCC", "pdx": "0113", "aowa": False, "hac": None},
+            "I469": {"level": "MCC", "pdx": "0821", "aowa": True, "hac": None},
+        },
+        "exmap": {"1332": ["N179", "N170"], "0113": ["J189"], "0821": ["I469"]},
+    }
+    CODES = [("I469", "billable"), ("J189", "billable"), ("N170", "billable"), ("N179", "billable"), ("E11", "header")]
+
+    def test_small_map(self):
+        rc, stdout, _, (cc_tsv, ex_tsv) = self.convert(self.PAYLOAD, self.CODES)
+        self.assertEqual(rc, 0, stdout)
+        self.assertEqual(cc_tsv, "I469\tmcc\t0821\talive\nJ189\tmcc\t0113\tany\nN179\tcc\t1332\tany\n")
+        self.assertEqual(ex_tsv, "0113\tJ189\n0821\tI469\n1332\tN170 N179\n")
+        self.assertIn("mcc: 2 (of which 1 only if discharged alive)", stdout)
+
+    def test_a_cc_that_is_no_billable_code_fails(self):
+        payload = json.loads(json.dumps(self.PAYLOAD))
+        payload["ccmap"]["E11"] = {"level": "CC", "pdx": "1332", "aowa": False}
+        with self.assertRaises(ValueError):
+            self.convert(payload, self.CODES)
+
+    def test_wrong_counts_fail(self):
+        payload = json.loads(json.dumps(self.PAYLOAD))
+        del payload["ccmap"]["N179"]
+        rc, _, err, _ = self.convert(payload, self.CODES)
+        self.assertEqual(rc, 1)
+        self.assertIn("expected CC,MCC 1,2", err)
 
 
 class PcsTest(unittest.TestCase):

@@ -6,13 +6,15 @@
 //!   or `A`/`B`, then up to four letters or digits; a dot, when written, stands after the
 //!   third character.
 //! - ICD-10-PCS: exactly 7 characters of `0-9` and the letters except `I` and `O`.
-//! - CPT: 5 digits, or 4 digits and `F` or `T`; modifiers follow as `-XX`.
+//! - CPT: 5 digits, or 4 digits and `F` (Category II), `T` (Category III) or `U`
+//!   (proprietary laboratory analyses); modifiers follow as `-XX`.
 //! - HCPCS Level II: a letter `A`–`V` and 4 digits; modifiers follow as `-XX`.
 //! - A record coded in ICD-10-CM and ICD-10-PCS (`icd10cm+icd10pcs`, an inpatient stay): each
 //!   code is read as the system whose shape it has ([`System::of_code`]).
 
 pub mod codeset;
 pub mod nearby;
+pub(crate) mod notes;
 pub mod release;
 
 use std::fmt;
@@ -202,7 +204,7 @@ fn cpt_shape(code: &str) -> bool {
     let b = code.as_bytes();
     b.len() == 5
         && b[..4].iter().all(u8::is_ascii_digit)
-        && (b[4].is_ascii_digit() || b[4] == b'F' || b[4] == b'T')
+        && (b[4].is_ascii_digit() || matches!(b[4], b'F' | b'T' | b'U'))
 }
 
 fn hcpcs_shape(code: &str) -> bool {
@@ -296,6 +298,7 @@ mod tests {
             (System::Cpt, "99213", true),
             (System::Cpt, "0001F", true),
             (System::Cpt, "0042T", true),
+            (System::Cpt, "0002U", true),
             (System::Cpt, "99213-25", true),
             (System::Cpt, "99213-25-59", true),
             (System::Cpt, "9921", false),

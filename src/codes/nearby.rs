@@ -1,5 +1,5 @@
 //! Finding codes: the nearest real codes to a code that does not exist, and codes by the
-//! words of their descriptions.
+//! words of their descriptions and of the tabular's inclusion terms.
 //!
 //! Suggestions are built from the structure of codes rather than a scan of the whole set:
 //! every code one edit away (a changed, missing, extra or swapped character), the closest
@@ -8,7 +8,10 @@
 
 use std::collections::HashSet;
 
+use std::collections::HashMap;
+
 use super::codeset::{CodeSet, Entry, Status, parse_line};
+use super::notes::{self, Kind};
 
 /// Characters a code may hold.
 const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -101,14 +104,36 @@ fn one_edit_away(code: &str) -> Vec<String> {
 
 /// What a search found: the best `limit` codes, and how many matched in all.
 pub struct Found {
-    pub hits: Vec<Entry>,
+    pub hits: Vec<Hit>,
     pub total: usize,
 }
 
+/// A code found by a search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub entry: Entry,
+    /// The inclusion term or "includes" note that matched, when the title did not.
+    pub term: Option<Term>,
+}
+
+/// A term of the tabular that a search matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// `inclusion` (an inclusion term) or `includes` (an "Includes" note).
+    pub kind: &'static str,
+    pub text: String,
+}
+
+/// How a hit ranks: words not all whole, not billable, found by a term, and the length of
+/// what matched; smaller first.
+type Rank = (bool, bool, bool, usize);
+
 /// Codes whose descriptions hold every word of `query` at a word start; a word of three
-/// letters or fewer must be a whole word (`uti` must not find "utilities"). Codes where every
-/// word is whole rank first, then billable codes, then shorter descriptions.
-pub fn search(sets: &[&CodeSet], query: &str, limit: usize) -> Found {
+/// letters or fewer must be a whole word (`uti` must not find "utilities"). With `terms_in`
+/// (the ICD-10-CM set), also the codes of that set whose inclusion terms or "includes" notes
+/// hold every word, when their title does not. Codes where every word is whole rank first,
+/// then billable codes, then title matches before term matches, then shorter texts.
+pub fn search(sets: &[&CodeSet], terms_in: Option<&CodeSet>, query: &str, limit: usize) -> Found {
     let mut words: Vec<String> = query
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -123,7 +148,6 @@ pub fn search(sets: &[&CodeSet], query: &str, limit: usize) -> Found {
     };
     let finder = memchr::memmem::Finder::new(anchor.as_bytes());
     // Per chunk: how many lines hold every word, and the best `limit` of them as entries.
-    type Rank = (bool, bool, usize);
     let scan = |text: &str, lower: &mut Vec<u8>| -> Vec<(usize, Vec<(Rank, Entry)>)> {
         lower.clear();
         lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
@@ -149,7 +173,7 @@ pub fn search(sets: &[&CodeSet], query: &str, limit: usize) -> Found {
             last_line = start;
             let billable = line.split('\t').nth(1) == Some("billable");
             ranked.push((
-                (!whole, !billable, end - start - description_at),
+                (!whole, !billable, false, end - start - description_at),
                 start,
                 end,
             ));
@@ -166,22 +190,77 @@ pub fn search(sets: &[&CodeSet], query: &str, limit: usize) -> Found {
         vec![(total, best)]
     };
     let mut total = 0;
-    let mut hits: Vec<(Rank, Entry)> = Vec::new();
+    let mut hits: Vec<(Rank, Hit)> = Vec::new();
     for set in sets {
         for (count, best) in set.scan_texts(scan) {
             total += count;
-            hits.extend(best);
+            hits.extend(
+                best.into_iter()
+                    .map(|(rank, entry)| (rank, Hit { entry, term: None })),
+            );
         }
     }
-    hits.sort_by(|a, b| (a.0, &a.1.code).cmp(&(b.0, &b.1.code)));
+    if let Some(set) = terms_in {
+        let by_term = search_terms(set, &words, &finder);
+        total += by_term.len();
+        hits.extend(by_term);
+    }
+    hits.sort_by(|a, b| (a.0, &a.1.entry.code).cmp(&(b.0, &b.1.entry.code)));
     Found {
-        hits: hits
-            .into_iter()
-            .take(limit)
-            .map(|(_, entry)| entry)
-            .collect(),
+        hits: hits.into_iter().take(limit).map(|(_, hit)| hit).collect(),
         total,
     }
+}
+
+/// The codes of `set` whose inclusion terms or "includes" notes hold every word and whose
+/// titles do not (those the title scan has found), each with its best-ranked term.
+fn search_terms(
+    set: &CodeSet,
+    words: &[String],
+    finder: &memchr::memmem::Finder,
+) -> Vec<(Rank, Hit)> {
+    let mut best: HashMap<String, ((bool, usize), Term)> = HashMap::new();
+    let mut lower = String::new();
+    notes::for_each_term(|owner, kind, text| {
+        lower.clear();
+        lower.push_str(text);
+        lower.make_ascii_lowercase();
+        if finder.find(lower.as_bytes()).is_none() {
+            return;
+        }
+        let Some(whole) = match_words(&lower, words) else {
+            return;
+        };
+        let rank = (!whole, text.len());
+        if best.get(owner).is_some_and(|(kept, _)| *kept <= rank) {
+            return;
+        }
+        let kind = if kind == Kind::Inclusion {
+            "inclusion"
+        } else {
+            "includes"
+        };
+        let term = Term {
+            kind,
+            text: text.to_string(),
+        };
+        best.insert(owner.to_string(), (rank, term));
+    });
+    best.into_iter()
+        .filter_map(|(owner, ((partial, len), term))| {
+            let entry = set.get(&owner)?;
+            let title = entry.description.to_ascii_lowercase();
+            if match_words(&title, words).is_some() {
+                return None;
+            }
+            let billable = entry.status == Status::Billable;
+            let hit = Hit {
+                entry,
+                term: Some(term),
+            };
+            Some(((partial, !billable, true, len), hit))
+        })
+        .collect()
 }
 
 /// Whether every word occurs in `text` at a word start (a short word as a whole word), and if
@@ -256,16 +335,61 @@ mod tests {
             Some(true)
         );
         let sets = crate::codes::CodeSets::embedded();
-        let found = search(&[&sets.icd10cm], "uti", 50);
+        let found = search(&[&sets.icd10cm], None, "uti", 50);
         assert!(
             found
                 .hits
                 .iter()
-                .all(|e| !e.description.to_lowercase().contains("utilit"))
+                .all(|h| !h.entry.description.to_lowercase().contains("utilit"))
         );
-        let found = search(&[&sets.icd10cm], "diabetes", 5);
+        let found = search(&[&sets.icd10cm], None, "diabetes", 5);
         assert_eq!(found.hits.len(), 5);
         assert!(found.total > 100, "{}", found.total);
+    }
+
+    #[test]
+    fn inclusion_terms_and_includes_notes_find_their_codes() {
+        let sets = crate::codes::CodeSets::embedded();
+        // (query, a code it finds, the term that matched)
+        let cases = [
+            (
+                "kimmelstiel-wilson",
+                "E1121",
+                "Type 2 diabetes mellitus with Kimmelstiel-Wilson disease",
+            ),
+            (
+                "juvenile onset diabetes",
+                "E10",
+                "juvenile onset diabetes (mellitus)",
+            ),
+            ("high blood pressure", "I10", "high blood pressure"),
+            ("classical cholera", "A000", "Classical cholera"),
+        ];
+        for (query, code, text) in cases {
+            let found = search(&[&sets.icd10cm], Some(&sets.icd10cm), query, 25);
+            let hit = found
+                .hits
+                .iter()
+                .find(|h| h.entry.code == code)
+                .unwrap_or_else(|| panic!("{query}: {code} not found"));
+            assert_eq!(hit.term.as_ref().map(|t| t.text.as_str()), Some(text));
+        }
+        // A title match is not repeated as a term match, and ranks first at equal wholeness.
+        let found = search(&[&sets.icd10cm], Some(&sets.icd10cm), "hypertension", 200);
+        let i10: Vec<&Hit> = found
+            .hits
+            .iter()
+            .filter(|h| h.entry.code == "I10")
+            .collect();
+        assert_eq!(i10.len(), 1);
+        assert!(i10[0].term.is_none());
+        // Short words stay whole words in terms too.
+        let found = search(&[&sets.icd10cm], Some(&sets.icd10cm), "uti", 200);
+        assert!(found.hits.iter().all(|h| {
+            h.term
+                .as_ref()
+                .is_none_or(|t| !t.text.to_lowercase().contains("utilit"))
+        }));
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod common;
 
 mod bounds;
 mod cli;
+mod codebook;
 mod codesets;
 mod config;
 mod decks;
