@@ -92,6 +92,9 @@ pub struct Found {
     /// The codebook of an ICD-10-CM code (not with `--brief`, `--search` or `--all`).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub codebook: Option<Codebook>,
+    /// The code-set release looked up in (`ICD-10-CM FY2026 (April 1, 2026)`); empty for
+    /// systems not embedded and input that is no code
+    pub release: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -184,9 +187,20 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
             })
             .collect()
     };
+    let found: Vec<Found> = found
+        .into_iter()
+        .map(|f| with_release(f, settings.codeset_path()))
+        .collect();
     let mut out = io::stdout().lock();
     match args.format {
-        Format::Table => write_table(&mut out, &found, sets, terminal_width())?,
+        Format::Table => {
+            write_table(&mut out, &found, sets, terminal_width())?;
+            // The codebook names its release; `--brief`, `--search` and `--all` keep one
+            // line per code, for scripts.
+            if with_codebook {
+                write_releases(&mut out, &found)?;
+            }
+        }
         Format::Csv => write_csv(&mut out, &found)?,
         Format::Json => writeln!(
             out,
@@ -264,6 +278,7 @@ pub fn lookup(sets: &CodeSets, input: &str) -> Found {
                 other_readings: Vec::new(),
                 matched_term: None,
                 codebook: None,
+                release: String::new(),
             };
         }
     }
@@ -314,6 +329,7 @@ fn invalid(sets: &CodeSets, input: &str) -> Found {
         other_readings: Vec::new(),
         matched_term: None,
         codebook: None,
+        release: String::new(),
     }
 }
 
@@ -337,6 +353,7 @@ fn from_entry_in(system: System, input: &str, entry: Entry) -> Found {
         other_readings: Vec::new(),
         matched_term: None,
         codebook: None,
+        release: String::new(),
     }
 }
 
@@ -441,6 +458,28 @@ fn applicable_seventh(
     Some(seventh)
 }
 
+/// `found` with the release of its system named.
+fn with_release(mut found: Found, codeset: Option<&std::path::Path>) -> Found {
+    found.release = System::from_name(&found.system)
+        .and_then(|system| crate::codes::release::of(system, codeset))
+        .unwrap_or_default();
+    found
+}
+
+/// Under a table: the releases the codes were looked up in, once each.
+fn write_releases(out: &mut impl Write, found: &[Found]) -> Result<()> {
+    let mut releases: Vec<&str> = Vec::new();
+    for f in found {
+        if !f.release.is_empty() && !releases.contains(&f.release.as_str()) {
+            releases.push(&f.release);
+        }
+    }
+    if !releases.is_empty() {
+        writeln!(out, "\n(looked up in {})", visible(&releases.join("; ")))?;
+    }
+    Ok(())
+}
+
 fn suggestion_text(found: &Found) -> String {
     found
         .suggestions
@@ -465,19 +504,62 @@ fn write_csv(out: &mut impl Write, found: &[Found]) -> Result<()> {
         "status",
         "description",
         "suggestions",
+        "release",
+        "severity",
+        "inclusion_terms",
+        "includes",
+        "excludes1",
+        "excludes2",
+        "code_first",
+        "use_additional",
+        "code_also",
+        "seventh_characters",
     ])?;
     for f in found {
-        writer.write_record([
+        let mut row = vec![
             csv_cell(&f.input),
             csv_cell(&f.code),
             f.system.clone(),
             f.status.clone(),
             csv_cell(&f.description),
             csv_cell(&suggestion_text(f)),
-        ])?;
+            f.release.clone(),
+        ];
+        row.extend(codebook_cells(f.codebook.as_ref()).map(|cell| csv_cell(&cell)));
+        writer.write_record(row)?;
     }
     writer.flush()?;
     Ok(())
+}
+
+/// The codebook as CSV cells, in the header's order: a list's items separated by ` | `, each
+/// note followed by where it comes from (`insulin (Z79.4) [from E11]`); empty without one.
+fn codebook_cells(codebook: Option<&Codebook>) -> [String; 9] {
+    let Some(book) = codebook else {
+        return Default::default();
+    };
+    let notes = |list: &[NoteRef]| {
+        list.iter()
+            .map(|n| format!("{} [from {}]", n.text, n.from))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let n = &book.notes;
+    [
+        book.severity.clone().unwrap_or_default(),
+        book.inclusion_terms.join(" | "),
+        notes(&n.includes),
+        notes(&n.excludes1),
+        notes(&n.excludes2),
+        notes(&n.code_first),
+        notes(&n.use_additional),
+        notes(&n.code_also),
+        book.seventh_characters
+            .iter()
+            .map(|c| format!("{} = {}", c.character, c.meaning))
+            .collect::<Vec<_>>()
+            .join(" | "),
+    ]
 }
 
 /// Width of the codebook's label column.
@@ -708,6 +790,7 @@ mod tests {
             other_readings: Vec::new(),
             matched_term: None,
             codebook: None,
+            release: String::new(),
         }
     }
 
@@ -725,11 +808,13 @@ mod tests {
         ];
         let text = csv_of(&rows);
         let lines: Vec<&str> = text.lines().collect();
+        // The codebook columns after them are empty for an invalid code.
+        let empty = ",".repeat(10);
         assert_eq!(
             lines[1],
-            "\"'=HYPERLINK(\"\"http://x\"\")\",,,invalid,'@SUM(A1),'=E11.9"
+            format!("\"'=HYPERLINK(\"\"http://x\"\")\",,,invalid,'@SUM(A1),'=E11.9{empty}")
         );
-        assert_eq!(lines[2], "'+1,,,invalid,'-2,'=E11.9");
+        assert_eq!(lines[2], format!("'+1,,,invalid,'-2,'=E11.9{empty}"));
     }
 
     #[test]

@@ -330,12 +330,12 @@ fn lookup_csv_keeps_input_order_and_suggests() {
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "input,code,system,status,description,suggestions");
-    assert_eq!(
-        lines[1],
-        " e11.9 ,E11.9,icd10cm,billable,Type 2 diabetes mellitus without complications,"
-    );
-    assert_eq!(lines[2], "E11,E11,icd10cm,header,Type 2 diabetes mellitus,");
+    // The SPEC's columns first, then the release and the codebook's.
+    assert!(lines[0].starts_with("input,code,system,status,description,suggestions,release,"));
+    assert!(lines[1].starts_with(
+        " e11.9 ,E11.9,icd10cm,billable,Type 2 diabetes mellitus without complications,,\"ICD-10-CM FY2026 (April 1, 2026)\","
+    ));
+    assert!(lines[2].starts_with("E11,E11,icd10cm,header,Type 2 diabetes mellitus,,"));
     assert!(
         lines[3].starts_with(
             "0dt44zz,0DT44ZZ,icd10pcs,billable,\"Resection of Esophagogastric Junction"
@@ -346,7 +346,7 @@ fn lookup_csv_keeps_input_order_and_suggests() {
         "{}",
         lines[4]
     );
-    assert_eq!(lines[5], "banana,,,invalid,,");
+    assert_eq!(lines[5], "banana,,,invalid,,,,,,,,,,,,");
     assert_eq!(lines.len(), 6);
 }
 
