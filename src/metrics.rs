@@ -30,6 +30,8 @@ pub struct Metrics {
     pub cases_per_hour: f64,
     /// the mean number of answer codes of the cases attempted
     pub codes_per_case: f64,
+    /// attempts whose answer holds a CC or MCC diagnosis that the typed answer lacks
+    pub missed_cc: u64,
 }
 
 /// How many codes an answer as written in a deck or log holds (`;`-separated).
@@ -60,6 +62,7 @@ pub struct Accumulator {
     cases: u64,
     case_codes: u64,
     case_ms: u64,
+    missed_cc: u64,
 }
 
 impl Accumulator {
@@ -84,6 +87,11 @@ impl Accumulator {
         }
     }
 
+    /// Counts an attempt (already added) that left out a CC or MCC of its answer.
+    pub fn add_missed_cc(&mut self) {
+        self.missed_cc += 1;
+    }
+
     /// How many attempts were added.
     pub fn attempts(&self) -> u64 {
         self.attempts
@@ -101,6 +109,7 @@ impl Accumulator {
         self.cases += other.cases;
         self.case_codes += other.case_codes;
         self.case_ms = self.case_ms.saturating_add(other.case_ms);
+        self.missed_cc += other.missed_cc;
     }
 
     /// The metrics of what was added (its answer times are reordered to find the quantiles).
@@ -122,6 +131,7 @@ impl Accumulator {
             cases: self.cases,
             cases_per_hour: ratio(self.cases as f64, self.case_ms as f64 / 3_600_000.0),
             codes_per_case: ratio(self.case_codes as f64, self.cases as f64),
+            missed_cc: self.missed_cc,
         }
     }
 }

@@ -91,10 +91,13 @@ pub enum Detail {
     Spelling,
     Sequence,
     Format,
+    Excludes1,
+    CodeFirst,
+    UseAdditional,
 }
 
 impl Detail {
-    pub const ALL: [Detail; 9] = [
+    pub const ALL: [Detail; 12] = [
         Detail::Typo,
         Detail::Transposition,
         Detail::SeventhCharacter,
@@ -104,6 +107,9 @@ impl Detail {
         Detail::Spelling,
         Detail::Sequence,
         Detail::Format,
+        Detail::Excludes1,
+        Detail::CodeFirst,
+        Detail::UseAdditional,
     ];
 
     pub fn name(self) -> &'static str {
@@ -117,6 +123,9 @@ impl Detail {
             Detail::Spelling => "spelling",
             Detail::Sequence => "sequence",
             Detail::Format => "format",
+            Detail::Excludes1 => "excludes1",
+            Detail::CodeFirst => "code_first",
+            Detail::UseAdditional => "use_additional",
         }
     }
 
@@ -131,6 +140,9 @@ impl Detail {
             "spelling" => Detail::Spelling,
             "sequence" => Detail::Sequence,
             "format" => Detail::Format,
+            "excludes1" => Detail::Excludes1,
+            "code_first" => Detail::CodeFirst,
+            "use_additional" => Detail::UseAdditional,
             _ => return None,
         })
     }
@@ -147,6 +159,9 @@ impl Detail {
             Detail::Spelling => "spelling",
             Detail::Sequence => "out of sequence",
             Detail::Format => "dot misplaced",
+            Detail::Excludes1 => "Excludes1 pair",
+            Detail::CodeFirst => "manifestation first",
+            Detail::UseAdditional => "use-additional code missing",
         }
     }
 
@@ -162,6 +177,11 @@ impl Detail {
             Detail::Spelling => "a spelling slip",
             Detail::Sequence => "all codes given, but out of sequence",
             Detail::Format => "right code, wrong layout (dot after the 3rd character)",
+            Detail::Excludes1 => "two codes an Excludes1 note says are never coded together",
+            Detail::CodeFirst => "a manifestation code comes after the condition that causes it",
+            Detail::UseAdditional => {
+                "a code that a \"use additional code\" note asks for is missing"
+            }
         }
     }
 }
@@ -268,6 +288,118 @@ impl AnswerKey {
     pub fn answer(&self) -> &[String] {
         self.alternatives.first().map(Vec::as_slice).unwrap_or(&[])
     }
+}
+
+/// A convention of the tabular that an answer breaks, and the note that says so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Convention {
+    pub detail: Detail,
+    /// The note, as feedback quotes it: `E11 — Use additional code to identify control
+    /// using: insulin (Z79.4)`
+    pub quote: String,
+}
+
+/// The ICD-10-CM codes of a list of normalised codes (a record's procedures left out).
+fn diagnoses<'c>(system: System, codes: &'c [String]) -> impl Iterator<Item = &'c String> {
+    codes
+        .iter()
+        .filter(move |_| matches!(system, System::Icd10cm | System::Icd10cmPcs))
+        .filter(move |code| system.of_code(code) == System::Icd10cm)
+}
+
+/// The first convention of the tabular that `typed` (normalised, counted codes) breaks, by
+/// weight: two codes an Excludes1 note forbids together; a manifestation code typed first;
+/// a code of the key that a "use additional code" note of another key code asks for, missing.
+fn convention(key: &AnswerKey, typed: &[String]) -> Option<Convention> {
+    use crate::codes::notes;
+    let typed: Vec<&String> = diagnoses(key.system, typed).collect();
+    for (at, a) in typed.iter().enumerate() {
+        for b in &typed[at + 1..] {
+            if let Some(note) = notes::excludes1_conflict(a, b) {
+                return Some(Convention {
+                    detail: Detail::Excludes1,
+                    quote: format!(
+                        "{} and {} — Excludes1 at {}: {}",
+                        codes::display_code(System::Icd10cm, a),
+                        codes::display_code(System::Icd10cm, b),
+                        note.from(),
+                        note.quote()
+                    ),
+                });
+            }
+        }
+    }
+    let answer: Vec<&String> = diagnoses(key.system, key.answer()).collect();
+    // A manifestation typed first, with its etiology after it or missing (an etiology its
+    // "code first" note names, typed later or required by the key).
+    if let Some(first) = typed.first()
+        && let Some(code_first) = notes::code_first_of(first)
+    {
+        let later = typed[1..]
+            .iter()
+            .find_map(|e| code_first.naming(e).map(|n| (e, n)));
+        let missing = || {
+            answer
+                .iter()
+                .filter(|e| !typed.contains(e))
+                .find_map(|e| code_first.naming(e).map(|n| (e, n)))
+        };
+        if let Some((etiology, note)) = later.or_else(missing) {
+            return Some(Convention {
+                detail: Detail::CodeFirst,
+                quote: format!(
+                    "{} is a manifestation: {} comes first — {}: {}",
+                    codes::display_code(System::Icd10cm, first),
+                    codes::display_code(System::Icd10cm, etiology),
+                    note.from(),
+                    note.sentence()
+                ),
+            });
+        }
+    }
+    for asked in &answer {
+        if typed.contains(asked) {
+            continue;
+        }
+        for by in answer.iter().filter(|code| typed.contains(code)) {
+            if let Some(note) = notes::use_additional_of(by)
+                .into_iter()
+                .find(|note| note.names(asked))
+            {
+                return Some(Convention {
+                    detail: Detail::UseAdditional,
+                    quote: format!("{} — {}", note.from(), note.sentence()),
+                });
+            }
+        }
+    }
+    None
+}
+
+impl AnswerKey {
+    /// The convention of the tabular `typed` breaks, if any, with the note that says so.
+    pub fn convention(&self, typed: &str) -> Option<Convention> {
+        let all = codes::split_codes(self.system, typed);
+        let (_, counted) = counted_codes(self, &all);
+        convention(self, &counted)
+    }
+}
+
+/// Whether an answer as logged (`expected`, `;`-separated) holds a CC or MCC diagnosis that
+/// what was typed (`entered`) lacks: a missed CC/MCC costs a hospital its DRG weight.
+pub fn missed_cc(system: System, expected: &str, entered: &str) -> bool {
+    if !matches!(system, System::Icd10cm | System::Icd10cmPcs) {
+        return false;
+    }
+    let typed: Vec<String> = codes::split_codes(system, entered)
+        .iter()
+        .map(|code| codes::normalize(system, code))
+        .collect();
+    expected
+        .split(';')
+        .map(|code| codes::normalize(system, code))
+        .filter(|code| !code.is_empty() && system.of_code(code) == System::Icd10cm)
+        .any(|code| !typed.contains(&code) && crate::codes::notes::severity(&code).is_some())
 }
 
 /// What counts of the typed codes: each once (the first time it was typed), optional codes
@@ -400,7 +532,18 @@ impl<'a> Scorer<'a> {
                     .unwrap_or(std::cmp::Ordering::Equal)
             })
             .unwrap_or_else(|| Outcome::plain(Verdict::Incorrect));
-        self.apply_strict(key.system, raw, best)
+        let best = self.apply_strict(key.system, raw, best);
+        match convention(key, normalised) {
+            Some(found)
+                if best.verdict != Verdict::Correct && best.verdict != Verdict::NearMiss =>
+            {
+                Outcome {
+                    detail: Some(found.detail),
+                    ..best
+                }
+            }
+            _ => best,
+        }
     }
 
     /// Under `--strict`, a right ICD-10-CM code in the wrong layout is a near miss.
@@ -791,6 +934,76 @@ mod tests {
         let extra = scorer.score(&one, "A01.0 B02.0");
         assert_eq!(extra.verdict, Partial);
         assert!((extra.score - 0.5).abs() < 1e-9);
+    }
+
+    /// Conventions of the tabular decide the detail of an answer that is not correct.
+    #[test]
+    fn conventions_explain_what_went_wrong() {
+        let scorer = Scorer::new(None, false);
+        // (answer, typed, verdict, detail, the quote holds)
+        let cases = [
+            // Type 1 and type 2 diabetes together: E11 excludes type 1 (E10.-).
+            ("E11.9;I10", "E11.9 E10.9 I10", Partial, Excludes1, "E10.-"),
+            // Alzheimer's first, then the dementia "in other diseases".
+            (
+                "G30.9;F02.80",
+                "F02.80 G30.9",
+                Partial,
+                CodeFirst,
+                "G30.9 comes first",
+            ),
+            // The manifestation alone, its etiology missing.
+            (
+                "G30.9;F02.80",
+                "F02.80",
+                Partial,
+                CodeFirst,
+                "F02.80 is a manifestation",
+            ),
+            // E11's note asks for Z79.4 when insulin is used.
+            (
+                "E11.9;Z79.4",
+                "E11.9",
+                Partial,
+                UseAdditional,
+                "insulin (Z79.4)",
+            ),
+        ];
+        for (answer, typed, verdict, detail, said) in cases {
+            let k = key(Icd10cm, answer, "");
+            let outcome = scorer.score(&k, typed);
+            assert_eq!(
+                (outcome.verdict, outcome.detail),
+                (verdict, Some(detail)),
+                "{typed}"
+            );
+            let found = k.convention(typed).unwrap();
+            assert_eq!(found.detail, detail);
+            assert!(found.quote.contains(said), "{typed}: {}", found.quote);
+        }
+        // A correct answer stays correct; a near miss keeps its own detail.
+        let k = key(Icd10cm, "E11.9;Z79.4", "");
+        assert_eq!(scorer.score(&k, "E11.9 Z79.4").verdict, Correct);
+        let one = key(Icd10cm, "E11.9", "");
+        assert_eq!(scorer.score(&one, "E11.8").detail, Some(SameCategory));
+        // Unrelated codes break nothing.
+        let k = key(Icd10cm, "I10;E78.5", "");
+        assert_eq!(scorer.score(&k, "I10").detail, None);
+    }
+
+    #[test]
+    fn a_missed_cc_is_an_answer_code_of_cc_or_mcc_weight_left_out() {
+        // A41.51 is an MCC, N39.0 a CC, I10 neither (MS-DRG v43.1).
+        assert!(missed_cc(Icd10cm, "A41.51;N39.0", "A41.51"));
+        assert!(missed_cc(Icd10cm, "A41.51", "A41.9"));
+        assert!(!missed_cc(Icd10cm, "A41.51;N39.0", "a4151 n39.0"));
+        assert!(!missed_cc(Icd10cm, "I10", "I11.9"));
+        assert!(!missed_cc(Cpt, "99213", ""));
+        assert!(missed_cc(
+            Icd10cmPcs,
+            "K35.30;N39.0;0DTJ4ZZ",
+            "K35.30 0DTJ4ZZ"
+        ));
     }
 
     #[test]

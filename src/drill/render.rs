@@ -6,7 +6,7 @@ use super::session::{ItemResult, Mode, Summary};
 use super::wrap::{cut_at_word, terminal_width, wrap_line};
 use crate::codes::{self, CodeSets, System};
 use crate::metrics::RATES_FROM_MS;
-use crate::score::Verdict;
+use crate::score::{Detail, Verdict};
 use crate::visible::visible;
 
 /// Colours, or none.
@@ -72,6 +72,48 @@ pub(crate) fn title(system: System, code: &str, codes: Option<&CodeSets>) -> Opt
         .map(|entry| entry.description)
 }
 
+/// `CC` or `MCC` for an ICD-10-CM code that MS-DRG counts as one.
+fn severity(system: System, code: &str) -> Option<crate::codes::notes::Severity> {
+    let normal = codes::normalize(system, code);
+    if system.of_code(&normal) != System::Icd10cm {
+        return None;
+    }
+    crate::codes::notes::severity(&normal)
+}
+
+/// `E11.9 — title`, with `[MCC]` after it when the code is a CC or MCC.
+fn describe_with_severity(system: System, code: &str, codes: Option<&CodeSets>) -> String {
+    let mut text = describe(system, code, codes);
+    if let Some(level) = severity(system, code) {
+        text.push_str(&format!(" [{}]", level.label()));
+    }
+    text
+}
+
+/// "you typed a non-CC code; the answer is an MCC", when a single typed diagnosis and the
+/// answer differ in what MS-DRG counts them as.
+fn severity_change(system: System, answer: &str, typed: &str) -> Option<String> {
+    use crate::codes::notes::Severity;
+    let (want, got) = (
+        severity(system, answer.trim()),
+        severity(system, typed.trim()),
+    );
+    if want == got {
+        return None;
+    }
+    let typed = match got {
+        Some(Severity::Mcc) => "an MCC",
+        Some(Severity::Cc) => "a CC",
+        None => "a non-CC code",
+    };
+    let answer = match want {
+        Some(Severity::Mcc) => "an MCC",
+        Some(Severity::Cc) => "a CC",
+        None => "neither a CC nor an MCC",
+    };
+    Some(format!("you typed {typed}; the answer is {answer}"))
+}
+
 /// A typed code as it was typed (`e119`, not `E11.9`: under `--strict` the layout is what
 /// was graded), with the official description of the code it reads as, when it is real.
 fn describe_typed(system: System, code: &str, codes: Option<&CodeSets>) -> String {
@@ -90,7 +132,7 @@ fn describe_answer(system: System, answer: &str, codes: Option<&CodeSets>) -> Ve
         .split(';')
         .map(str::trim)
         .filter(|code| !code.is_empty())
-        .map(|code| describe(system, code, codes))
+        .map(|code| describe_with_severity(system, code, codes))
         .collect()
 }
 
@@ -146,6 +188,20 @@ fn feedback_at(
     {
         let label = if index == 0 { "answer   " } else { "" };
         text.push_str(&labelled(label, &palette.bold(&visible(line)), width));
+    }
+    let single = !a.entered.contains([';', ',', ' ']) && !item.answer.contains(';');
+    if single
+        && result.outcome.verdict != Verdict::Correct
+        && let Some(change) = severity_change(item.system, &item.answer, &a.entered)
+    {
+        text.push_str(&labelled("MS-DRG   ", &change, width));
+    }
+    let convention = matches!(
+        result.outcome.detail,
+        Some(Detail::Excludes1 | Detail::CodeFirst | Detail::UseAdditional)
+    );
+    if convention && let Some(found) = item.key().convention(&a.entered) {
+        text.push_str(&labelled("rule     ", &visible(&found.quote), width));
     }
     text.push_str(&case_lines(result, codes, width));
     if !item.accept.is_empty() {
@@ -274,6 +330,9 @@ fn summary_at(summary: &Summary, mode: Mode, palette: &Palette, width: usize) ->
         row(&mut text, "net keystrokes/hour", rate(summary.net_kph));
     } else {
         row(&mut text, "keystrokes per hour", rate(m.kph));
+    }
+    if m.missed_cc > 0 {
+        row(&mut text, "missed CC/MCC", m.missed_cc.to_string());
     }
     if m.cases > 0 {
         row(

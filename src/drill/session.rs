@@ -303,6 +303,11 @@ pub fn summarize(results: &[ItemResult], planned: usize) -> Summary {
         acc.add(a.verdict, a.score, a.elapsed_ms, a.keystrokes);
         if a.mode != Mode::Transcribe {
             acc.add_case(crate::metrics::answer_codes(&a.expected), a.elapsed_ms);
+            if a.verdict != Verdict::Correct
+                && crate::score::missed_cc(a.system, &a.expected, &a.entered)
+            {
+                acc.add_missed_cc();
+            }
         }
         elapsed_ms = elapsed_ms.saturating_add(a.elapsed_ms);
         if result.outcome.verdict == Verdict::Correct {

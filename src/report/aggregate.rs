@@ -10,7 +10,7 @@ use super::sessions::SessionSums;
 use super::{FilterSummary, Group, GroupBy, Period, Report, rounded};
 use crate::metrics::{Accumulator, answer_codes};
 use crate::record::{AttemptRef, Mode};
-use crate::score::{Detail, Verdict};
+use crate::score::{Detail, Verdict, missed_cc};
 
 /// Width of one answer-time histogram bin.
 pub const HISTOGRAM_BIN_MS: u64 = 100;
@@ -199,6 +199,10 @@ impl Aggregator {
             attempt.keystrokes,
         );
         group.add_case(answer_codes(attempt.expected), attempt.elapsed_ms);
+        // A correct answer holds every code of its key: only others can miss a CC.
+        if !correct && missed_cc(attempt.system, attempt.expected, attempt.entered) {
+            group.add_missed_cc();
+        }
         self.days
             .entry(attempt.date(), DaySums::default)
             .add(correct, attempt.elapsed_ms);

@@ -167,6 +167,7 @@ fn cards(m: &Metrics) -> String {
         ),
         (fmt::measured_rate(m, m.kph), "keystrokes per hour"),
         (fmt::percent(m.near_miss), "near misses"),
+        (m.missed_cc.to_string(), "answers that missed a CC/MCC"),
     ];
     let cases = [
         (

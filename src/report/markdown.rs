@@ -27,6 +27,9 @@ pub(crate) fn report_sections(report: &Report) -> Vec<String> {
     if report.rates_held_back() {
         sections.push(format!("\n{}\n", fmt::held_back_note()));
     }
+    if let Some(missed) = fmt::missed_cc_words(&report.overall) {
+        sections.push(format!("\n**Missed CC/MCC:** {}.\n", escape_md(&missed)));
+    }
     if let Some(cases) = fmt::cases_words(&report.overall) {
         sections.push(format!("\n**Cases:** {}.\n", escape_md(&cases)));
     }

@@ -357,6 +357,21 @@ pub(crate) mod fmt {
         })
     }
 
+    /// Missed CC/MCC in words, when there were any.
+    pub(crate) fn missed_cc_words(m: &Metrics) -> Option<String> {
+        (m.missed_cc > 0).then(|| {
+            format!(
+                "{} {} left out a CC or MCC diagnosis of the answer (MS-DRG v43.1)",
+                m.missed_cc,
+                if m.missed_cc == 1 {
+                    "answer"
+                } else {
+                    "answers"
+                }
+            )
+        })
+    }
+
     /// Transcription in words: how many codes were retyped, how exactly, and how fast.
     pub(crate) fn transcription_words(m: &Metrics) -> String {
         let speed = if m.rates_measured() {
@@ -416,6 +431,7 @@ pub(crate) mod samples {
             cases: 0,
             cases_per_hour: 0.0,
             codes_per_case: 0.0,
+            missed_cc: 0,
         }
     }
 

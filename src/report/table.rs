@@ -41,6 +41,13 @@ impl Exporter for TableExporter {
         if report.rates_held_back() {
             writeln!(out, "{}", fmt::held_back_note())?;
         }
+        if let Some(missed) = fmt::missed_cc_words(&report.overall) {
+            writeln!(
+                out,
+                "\n{}",
+                crate::drill::wrap::wrap(&format!("Missed CC/MCC: {missed}."), WIDTH, "", "  ")
+            )?;
+        }
         if let Some(cases) = fmt::cases_words(&report.overall) {
             writeln!(
                 out,

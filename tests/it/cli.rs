@@ -785,3 +785,51 @@ fn a_record_is_graded_as_a_case_in_its_feedback_and_summary() {
         ("partial", "0.667")
     );
 }
+
+#[test]
+fn feedback_quotes_the_note_that_decided_and_names_cc_weight() {
+    let scratch = Scratch::new();
+    let deck = scratch.path("conventions.csv");
+    std::fs::write(
+        &deck,
+        "id,system,prompt,answer\n\
+         d1,icd10cm,Type 2 diabetes on insulin,E11.9;Z79.4\n\
+         d2,icd10cm,Dementia in Alzheimer disease,G30.9;F02.80\n\
+         d3,icd10cm,Sepsis due to E. coli,A41.51\n\
+         d4,icd10cm,Essential hypertension,I10\n",
+    )
+    .unwrap();
+    let output = codedrill()
+        .args(["drill", deck.to_str().unwrap(), "--order", "file", "--log"])
+        .arg(scratch.log())
+        .write_stdin("E11.9\nF02.80 G30.9\nA41.9\nJ18.9\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(
+            "  rule      E11 — Use additional code to identify control using: insulin (Z79.4)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  rule      F02.80 is a manifestation: G30.9 comes first"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("A41.51 — Sepsis due to Escherichia coli [E. coli] [MCC]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  MS-DRG    you typed an MCC; the answer is neither a CC nor an MCC"),
+        "{stdout}"
+    );
+    let details: Vec<String> = log_rows(&scratch.log())
+        .iter()
+        .map(|row| row["detail"].clone())
+        .collect();
+    assert_eq!(
+        details,
+        ["use_additional", "code_first", "same_category", ""]
+    );
+}

@@ -1014,3 +1014,31 @@ fn cases_have_their_own_pace_and_size() {
     let html = report(&[log.to_str().unwrap(), "--format", "html"]);
     assert!(html.contains("<b>60</b><span>cases per hour"), "{html}");
 }
+
+#[test]
+fn answers_that_left_out_a_cc_or_mcc_are_counted() {
+    let scratch = Scratch::new();
+    let row = |expected: &str, entered: &str, verdict: &str| {
+        format!(
+            "2026-11-20T10:00:00-05:00,s1,ana,practice,d,c1,icd10cm,,Record,{expected},{entered},{verdict},,0,40000,900,6,0\n"
+        )
+    };
+    let mut text = format!("{HEADER}\n");
+    text += &row("A41.51;N39.0", "A41.51", "partial"); // N39.0 (a CC) left out
+    text += &row("A41.51", "A41.9", "near_miss"); // A41.51 (an MCC) left out
+    text += &row("I10", "I11.9", "incorrect"); // I10 is neither
+    let log = scratch.path("cc.csv");
+    std::fs::write(&log, text).unwrap();
+    let log = log.to_str().unwrap();
+    assert_eq!(json(&[log])["overall"]["missed_cc"], 2);
+    let table = report(&[log]);
+    assert!(
+        table.contains("Missed CC/MCC: 2 answers left out a CC or MCC"),
+        "{table}"
+    );
+    let html = report(&[log, "--format", "html"]);
+    assert!(
+        html.contains("<b>2</b><span>answers that missed a CC/MCC"),
+        "{html}"
+    );
+}
