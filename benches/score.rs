@@ -27,6 +27,21 @@ fn scoring(c: &mut Criterion) {
     group.bench_function("three_codes_out_of_order", |b| {
         b.iter(|| scorer.score(&several, black_box("N18.30 E11.22 I12.9")))
     });
+    // The conventions of the tabular: an Excludes1 pair, a manifestation first, a
+    // use-additional code missing (the notes warmed first, as after a session's first item).
+    let diabetes = AnswerKey::new(System::Icd10cm, "E11.9;I10", "");
+    let _ = scorer.score(&diabetes, "E11.9 E10.9 I10");
+    group.bench_function("excludes1_pair", |b| {
+        b.iter(|| scorer.score(&diabetes, black_box("E11.9 E10.9 I10")))
+    });
+    let dementia = AnswerKey::new(System::Icd10cm, "G30.9;F02.80", "");
+    group.bench_function("manifestation_first", |b| {
+        b.iter(|| scorer.score(&dementia, black_box("F02.80 G30.9")))
+    });
+    let insulin = AnswerKey::new(System::Icd10cm, "E11.9;Z79.4", "");
+    group.bench_function("use_additional_missing", |b| {
+        b.iter(|| scorer.score(&insulin, black_box("E11.9")))
+    });
     group.finish();
 }
 

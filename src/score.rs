@@ -300,7 +300,7 @@ pub struct Convention {
 }
 
 /// The ICD-10-CM codes of a list of normalised codes (a record's procedures left out).
-fn diagnoses<'c>(system: System, codes: &'c [String]) -> impl Iterator<Item = &'c String> {
+fn diagnoses(system: System, codes: &[String]) -> impl Iterator<Item = &String> {
     codes
         .iter()
         .filter(move |_| matches!(system, System::Icd10cm | System::Icd10cmPcs))

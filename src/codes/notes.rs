@@ -388,8 +388,27 @@ fn block_notes() -> &'static [Note] {
 }
 
 /// The notes of the sections and chapter whose range holds `category`: the narrowest
-/// section first, the chapter last.
-fn block_notes_over(category: &str) -> Vec<&'static Note> {
+/// section first, the chapter last. Found once per category (a scan of every block note
+/// costs microseconds, and the scorer asks for the same categories again and again).
+fn block_notes_over(category: &str) -> &'static [&'static Note] {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static FOUND: OnceLock<Mutex<HashMap<String, &'static [&'static Note]>>> = OnceLock::new();
+    let found = FOUND.get_or_init(Mutex::default);
+    // A poisoned lock only means another thread panicked mid-insert: the map is still sound.
+    let mut found = found
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(notes) = found.get(category) {
+        return notes;
+    }
+    let notes: &'static [&'static Note] = find_block_notes_over(category).leak();
+    found.insert(category.to_string(), notes);
+    notes
+}
+
+/// [`block_notes_over`], found by scanning every block note.
+fn find_block_notes_over(category: &str) -> Vec<&'static Note> {
     let mut notes: Vec<&'static Note> = block_notes()
         .iter()
         .filter(|note| {
@@ -425,16 +444,20 @@ pub(crate) fn notes_for(code: &str) -> Vec<&'static Note> {
         .rev()
         .flat_map(|len| owned_by(&code[..len]))
         .collect();
-    notes.extend(block_notes_over(&code[..3]));
+    notes.extend(block_notes_over(&code[..3]).iter().copied());
     notes
 }
 
 /// The notes of one kind that apply to a code, nearest first.
 pub(crate) fn notes_of(code: &str, kind: Kind) -> Vec<&'static Note> {
-    notes_for(code)
-        .into_iter()
-        .filter(|note| note.kind == kind)
-        .collect()
+    if !usable(code) {
+        return Vec::new();
+    }
+    let own = (3..=code.len())
+        .rev()
+        .flat_map(|len| owned_by(&code[..len]).iter());
+    let blocks = block_notes_over(&code[..3]).iter().copied();
+    own.chain(blocks).filter(|note| note.kind == kind).collect()
 }
 
 /// The Excludes1 note that forbids coding `a` and `b` together: one on `a` or its ancestors
