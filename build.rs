@@ -18,6 +18,7 @@ fn main() {
     println!("cargo:rerun-if-changed=codesets");
     let mut generated = String::new();
     embed_decks(&mut generated);
+    embed_blueprints(&mut generated);
     embed_codeset(&mut generated, &out, "ICD10CM", "codesets/icd10cm.tsv", 2);
     embed_codeset(&mut generated, &out, "ICD10PCS", "codesets/icd10pcs.tsv", 2);
     embed_notes(&mut generated, &out);
@@ -99,6 +100,38 @@ fn embed_decks(generated: &mut String) {
     generated
         .push_str("/// Shipped decks: (name, CSV text).\npub static DECKS: &[(&str, &str)] = &[\n");
     for (name, path) in &decks {
+        println!("cargo:rerun-if-changed={}", path.display());
+        writeln!(
+            generated,
+            "    ({name:?}, include_str!({:?})),",
+            path.display()
+        )
+        .unwrap();
+    }
+    generated.push_str("];\n");
+}
+
+/// The shipped exam blueprints, `exercises/blueprints/*.toml`, if there are any.
+fn embed_blueprints(generated: &mut String) {
+    // A folder that is not there is not named for rerunning: cargo would rerun this script on
+    // every build. `exercises`, named in `main`, notices the folder when it comes.
+    let folder = manifest_path("exercises/blueprints");
+    if folder.is_dir() {
+        println!("cargo:rerun-if-changed={}", folder.display());
+    }
+    let mut blueprints: Vec<(String, PathBuf)> = fs::read_dir(&folder)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .filter_map(|path| Some((path.file_stem()?.to_str()?.to_string(), path)))
+        .collect();
+    blueprints.sort();
+    generated.push_str(
+        "/// Shipped exam blueprints: (name, TOML text).\npub static BLUEPRINTS: &[(&str, &str)] = &[\n",
+    );
+    for (name, path) in &blueprints {
         println!("cargo:rerun-if-changed={}", path.display());
         writeln!(
             generated,

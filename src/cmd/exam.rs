@@ -1,5 +1,7 @@
 //! `codedrill exam [DECK]...`: an exam or interview simulation: no feedback until the end, a
 //! total time limit, a pass mark on the summed score; exit status 0 on pass, 3 on fail.
+//! `--blueprint FILE.toml` draws the items, the time allowed and the pass mark from a
+//! blueprint instead; the flags given override it.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -7,9 +9,12 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::drill::exam::{ExamResult, render_text};
+use crate::deck::Item;
+use crate::drill::blueprint::Blueprint;
+use crate::drill::exam::{ExamResult, Pretest, parse_percent, render_text};
 use crate::drill::runner::Plan;
 use crate::drill::session::Mode;
+use crate::drill::shuffle::Rng;
 use crate::drill::{self, SessionArgs};
 use crate::exit::ExitStatus;
 use crate::output;
@@ -21,7 +26,11 @@ const EXAM_EXAMPLES: &str = "\
 Examples:
   codedrill exam interview --duration 30m
   codedrill exam icd10cm-common icd10cm-injury -n 40 --duration 45m --pass 80 --seed 7
-  codedrill exam interview --duration 20m -o result.html    a result page to keep";
+  codedrill exam interview --duration 20m -o result.html    a result page to keep
+  codedrill exam --blueprint outpatient.toml --seed 7        drawn as the blueprint says";
+
+/// The pass mark when neither `--pass` nor a blueprint gives one.
+const PASS_MARK: f64 = 70.0;
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAM_EXAMPLES)]
@@ -29,15 +38,22 @@ pub struct Args {
     /// Deck files or embedded deck names [default: the config file's decks, else icd10cm-common]
     #[arg(value_name = "DECK")]
     pub decks: Vec<String>,
-    /// Number of items [default: every item of the decks]
+    /// What to draw, the time allowed and the pass mark, from a TOML file (or an embedded
+    /// blueprint's name); --duration, --pass, -n and --seed override it
+    #[arg(long, value_name = "FILE.toml", conflicts_with = "decks")]
+    pub blueprint: Option<String>,
+    /// Number of items [default: every item of the decks, or as many as the blueprint draws;
+    /// fewer scales each of its draws down alike]
     #[arg(short = 'n', long, value_name = "N", value_parser = crate::duration::parse_count)]
     pub count: Option<usize>,
-    /// Total time, e.g. 30m, 90s, 1h; items not reached are not logged
+    /// Total time, e.g. 30m, 90s, 1h; items not reached are not logged [default: the
+    /// blueprint's duration, else none]
     #[arg(long, value_name = "DUR", value_parser = crate::duration::parse_duration)]
     pub duration: Option<Duration>,
-    /// Pass mark: percent of the summed score over all items
-    #[arg(long, value_name = "PERCENT", default_value_t = 70.0, value_parser = parse_percent)]
-    pub pass: f64,
+    /// Pass mark: percent of the summed score over all scored items [default: the blueprint's
+    /// pass, else 70]
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub pass: Option<f64>,
     #[command(flatten)]
     pub session: SessionArgs,
     /// Formatting counts: an ICD-10-CM code without its dot is a near miss
@@ -50,16 +66,31 @@ pub struct Args {
     pub shared: crate::settings::SessionOptions,
 }
 
-fn parse_percent(text: &str) -> Result<f64, String> {
-    text.trim()
-        .trim_end_matches('%')
-        .parse::<f64>()
-        .ok()
-        .filter(|p| (0.0..=100.0).contains(p))
-        .ok_or_else(|| format!("`{text}` is not a percentage from 0 to 100"))
+/// An exam as it will be taken: its items and how it is run, from decks or a blueprint with
+/// the flags applied.
+struct Setup {
+    /// The blueprint's title, if drawn by one.
+    title: Option<String>,
+    items: Vec<Item>,
+    pretest: Pretest,
+    /// What the items come from: the decks as named, or a blueprint's pools with their counts.
+    sources: Vec<String>,
+    /// `20 items: 8 icd10cm-common, ...` for a blueprint; `20 items` for decks.
+    items_line: String,
+    duration: Option<Duration>,
+    pass: f64,
+}
+
+impl Setup {
+    /// Scored items: every item but the pretest ones.
+    fn scored(&self) -> usize {
+        self.items.len() - self.pretest.items.len()
+    }
 }
 
 pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
+    // Read before anything is created: a misspelt key must not leave an empty result page.
+    let blueprint = args.blueprint.as_deref().map(Blueprint::load).transpose()?;
     // The result page's file is made before the first item: a path that cannot be written
     // must not cost a whole exam.
     let page = match &args.output {
@@ -70,27 +101,35 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         None => None,
     };
     let codes = settings.code_sets()?;
-    let decks = settings.decks(&args.decks);
-    let items = drill::load_items(decks, codes)?;
-    let items = drill::arrange(items, &args.session, args.count);
-    let deck_names = deck_names(decks);
-    if io::stdin().is_terminal() && !start_screen(&deck_names, items.len(), args)? {
+    let setup = match &blueprint {
+        Some(blueprint) => from_blueprint(blueprint, args, codes)?,
+        None => from_decks(args, settings, codes)?,
+    };
+    if io::stdin().is_terminal() && !start_screen(&setup)? {
         writeln!(io::stdout(), "No exam taken.")?;
         return Ok(ExitStatus::Success);
     }
     let began = chrono::Local::now();
     let clock = std::time::Instant::now();
+    let scored = setup.scored();
     let plan = Plan {
-        items,
+        items: setup.items,
         info: drill::session_info(settings, Mode::Exam),
         time_limit: settings.time_limit(args.session.time_limit),
-        duration: args.duration,
+        duration: setup.duration,
         feedback: false,
         from_review: 0,
     };
     let finished = drill::run_plan(&plan, settings, codes, settings.strict(args.strict))?;
-    let mut exam = ExamResult::new(finished.results, plan.items.len(), args.pass, args.duration);
-    exam.decks = deck_names;
+    let mut exam = ExamResult::with_pretest(
+        finished.results,
+        scored,
+        setup.pretest,
+        setup.pass,
+        setup.duration,
+    );
+    exam.title = setup.title;
+    exam.decks = setup.sources;
     exam.began = Some(began.format("%Y-%m-%d %H:%M").to_string());
     exam.used = Some(clock.elapsed());
     let mut out = io::stdout();
@@ -113,32 +152,94 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     })
 }
 
-/// The decks as named (the default deck when none is).
-fn deck_names(decks: &[String]) -> Vec<String> {
-    if decks.is_empty() {
+/// The exam of the decks named (the config file's, else the default deck): every item, or
+/// `-n` of them, in the order asked.
+fn from_decks(args: &Args, settings: &Settings, codes: &crate::codes::CodeSets) -> Result<Setup> {
+    let decks = settings.decks(&args.decks);
+    let items = drill::load_items(decks, codes)?;
+    let items = drill::arrange(items, &args.session, args.count);
+    let sources = if decks.is_empty() {
         vec![crate::deck::DEFAULT_DECK.to_string()]
     } else {
         decks.to_vec()
-    }
+    };
+    Ok(Setup {
+        title: None,
+        items_line: format!("{} items", items.len()),
+        items,
+        pretest: Pretest::default(),
+        sources,
+        duration: args.duration,
+        pass: args.pass.unwrap_or(PASS_MARK),
+    })
+}
+
+/// The exam a blueprint draws, the flags given taking the place of its own values:
+/// `--duration` and `--pass` replace its time and pass mark, `-n` caps the items drawn (each
+/// draw scaled down alike), `--seed` fixes the draw and the order, `--order file` keeps the
+/// blueprint's order of draws.
+fn from_blueprint(
+    blueprint: &Blueprint,
+    args: &Args,
+    codes: &crate::codes::CodeSets,
+) -> Result<Setup> {
+    let seed = args.session.seed.unwrap_or_else(Rng::clock_seed);
+    let drawn = blueprint.draw(Some(codes), args.count, args.session.order, seed)?;
+    Ok(Setup {
+        title: Some(blueprint.title.clone()),
+        items_line: drawn.describe(),
+        sources: drawn.sources(),
+        items: drawn.items,
+        pretest: drawn.pretest,
+        duration: args.duration.or(blueprint.duration),
+        pass: args.pass.or(blueprint.pass).unwrap_or(PASS_MARK),
+    })
 }
 
 /// The start screen of an exam on a terminal: what is drawn, the time allowed, the pass mark.
 /// The exam's clock starts when Enter is pressed; `false` when the candidate leaves instead.
-fn start_screen(decks: &[String], items: usize, args: &Args) -> Result<bool> {
-    let allowed = match args.duration {
+fn start_screen(setup: &Setup) -> Result<bool> {
+    // A blueprint's title and pools make long lines: they are wrapped to the terminal.
+    let width = match setup.title {
+        Some(_) => drill::wrap::terminal_width(),
+        None => drill::wrap::UNWRAPPED,
+    };
+    let allowed = match setup.duration {
         Some(span) => format!("{} to answer", crate::duration::clock_text(span)),
         None => "no time limit".to_string(),
     };
-    let decks: Vec<String> = decks.iter().map(|d| visible(d).into_owned()).collect();
-    let screen = [
-        String::new(),
-        format!("Exam: {}", decks.join(", ")),
-        format!("  {items} items · {allowed} · pass mark {:.0}%", args.pass),
-        "  No feedback until the end. Tab flags an item to come back to.".to_string(),
-        String::new(),
-        "Enter: begin (the clock starts) · q: leave ".to_string(),
-    ]
-    .join("\n");
+    let heading = match &setup.title {
+        Some(title) => format!("Exam: {}", visible(title)),
+        None => {
+            let decks: Vec<String> = setup
+                .sources
+                .iter()
+                .map(|d| visible(d).into_owned())
+                .collect();
+            format!("Exam: {}", decks.join(", "))
+        }
+    };
+    let terms = format!("{allowed} · pass mark {:.0}%", setup.pass);
+    // A blueprint's pools make a long line: the terms go on a line of their own.
+    let facts = match setup.title {
+        Some(_) => vec![visible(&setup.items_line).into_owned(), terms],
+        None => vec![format!("{} · {terms}", setup.items_line)],
+    };
+    let mut screen = String::from("\n");
+    screen.push_str(&drill::wrap::wrap_line(&heading, width, "", "  "));
+    for line in facts {
+        screen.push_str(&drill::wrap::wrap_line(&line, width, "  ", "    "));
+    }
+    let pretest = setup.pretest.items.len();
+    if pretest > 0 {
+        let note = format!(
+            "{pretest} of the items {} pretest, not scored; the result says which.",
+            if pretest == 1 { "is" } else { "are" }
+        );
+        screen.push_str(&drill::wrap::wrap_line(&note, width, "  ", "    "));
+    }
+    screen.push_str("  No feedback until the end. Tab flags an item to come back to.\n\n");
+    screen.push_str("Enter: begin (the clock starts) · q: leave ");
     drill::ask::one_key(&screen, &[' '])
 }
 
@@ -150,18 +251,5 @@ fn page_kind(path: &std::path::Path) -> Result<PageKind> {
             "-o {}: the result page must end in .md or .html",
             path.display()
         ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percent_parsing() {
-        assert_eq!(parse_percent("70"), Ok(70.0));
-        assert_eq!(parse_percent("85%"), Ok(85.0));
-        assert!(parse_percent("101").is_err());
-        assert!(parse_percent("x").is_err());
     }
 }

@@ -1,19 +1,57 @@
 //! An exam's outcome: the summed score against the pass mark, the breakdown by category and
 //! code system, the misses, and how the result reads on the terminal.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::render::Palette;
 use super::session::ItemResult;
-use super::wrap::{terminal_width, wrap_line};
+use super::wrap::{terminal_width, wrap, wrap_line};
+use crate::deck::Item;
 use crate::score::Verdict;
 use crate::visible::visible;
+
+/// One item's identity across decks: its deck's name and its id, as the log names it.
+pub type ItemKey = (String, String);
+
+/// The identity of `item`.
+pub fn key_of(item: &Item) -> ItemKey {
+    (item.deck.clone(), item.id.clone())
+}
+
+/// An exam's pretest items (a blueprint's): asked like the others, logged like the others,
+/// left out of the score and the pass mark, and named as pretest only on the result.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pretest {
+    /// Every pretest item planned, answered or not.
+    pub items: HashSet<ItemKey>,
+}
+
+impl Pretest {
+    /// Whether `item` is a pretest item.
+    pub fn holds(&self, item: &Item) -> bool {
+        !self.items.is_empty() && self.items.contains(&key_of(item))
+    }
+}
+
+/// A pass mark as `--pass` and a blueprint's `pass` take it: `80`, `80%`, `72.5`.
+pub fn parse_percent(text: &str) -> Result<f64, String> {
+    text.trim()
+        .trim_end_matches('%')
+        .parse::<f64>()
+        .ok()
+        .filter(|p| (0.0..=100.0).contains(p))
+        .ok_or_else(|| format!("`{text}` is not a percentage from 0 to 100"))
+}
+
+/// The note a pretest item carries on the result.
+pub(crate) const PRETEST_NOTE: &str = "pretest, not scored";
 
 /// The outcome of an exam.
 #[derive(Debug, Clone)]
 pub struct ExamResult {
+    /// Scored items planned (pretest items are not).
     pub planned: usize,
     pub score_sum: f64,
     pub percent: f64,
@@ -21,22 +59,45 @@ pub struct ExamResult {
     pub passed: bool,
     pub results: Vec<ItemResult>,
     pub duration: Option<Duration>,
-    /// The decks drawn from, as named
+    /// The decks drawn from, as named; for a blueprint, its pools with their counts
     pub decks: Vec<String>,
     /// When the exam began (local time, `YYYY-MM-DD HH:MM`), and how long it took
     pub began: Option<String>,
     pub used: Option<Duration>,
+    /// The blueprint's title, for an exam drawn by one.
+    pub title: Option<String>,
+    /// The pretest items, answered or not.
+    pub pretest: Pretest,
 }
 
 impl ExamResult {
+    /// The outcome of an exam whose every item is scored.
+    #[cfg(test)]
     pub fn new(
         results: Vec<ItemResult>,
         planned: usize,
         pass_mark: f64,
         duration: Option<Duration>,
     ) -> ExamResult {
+        ExamResult::with_pretest(results, planned, Pretest::default(), pass_mark, duration)
+    }
+
+    /// The outcome of an exam with pretest items among `results`: `planned` counts the scored
+    /// items only, and only they make the score.
+    pub fn with_pretest(
+        results: Vec<ItemResult>,
+        planned: usize,
+        pretest: Pretest,
+        pass_mark: f64,
+        duration: Option<Duration>,
+    ) -> ExamResult {
         // An empty float sum is -0.0; adding 0.0 keeps "-0.0%" off the result.
-        let score_sum = results.iter().map(|r| r.outcome.score).sum::<f64>() + 0.0;
+        let score_sum = results
+            .iter()
+            .filter(|r| !pretest.holds(&r.item))
+            .map(|r| r.outcome.score)
+            .sum::<f64>()
+            + 0.0;
         let percent = if planned == 0 {
             0.0
         } else {
@@ -53,13 +114,33 @@ impl ExamResult {
             decks: Vec::new(),
             began: None,
             used: None,
+            title: None,
+            pretest,
+        }
+    }
+
+    /// Whether `result` is a pretest item's.
+    pub fn is_pretest(&self, result: &ItemResult) -> bool {
+        self.pretest.holds(&result.item)
+    }
+
+    /// The results that count: every one but the pretest items'.
+    pub fn scored(&self) -> impl Iterator<Item = &ItemResult> {
+        self.results.iter().filter(|r| !self.is_pretest(r))
+    }
+
+    /// `Exam result`, with the blueprint's title when there is one.
+    pub fn heading(&self) -> String {
+        match &self.title {
+            Some(title) => format!("Exam result — {title}"),
+            None => "Exam result".to_string(),
         }
     }
 }
 
 /// Per-group tallies for the breakdown: (items, correct, summed score).
-pub(crate) fn breakdown(
-    results: &[ItemResult],
+pub(crate) fn breakdown<'a>(
+    results: impl IntoIterator<Item = &'a ItemResult>,
     key: impl Fn(&ItemResult) -> String,
 ) -> BTreeMap<String, (usize, usize, f64)> {
     let mut groups: BTreeMap<String, (usize, usize, f64)> = BTreeMap::new();
@@ -100,10 +181,10 @@ pub(crate) fn headline(exam: &ExamResult) -> String {
 }
 
 pub(crate) fn answered_line(exam: &ExamResult) -> String {
-    let not_reached = exam.planned - exam.results.len();
+    let answered = exam.scored().count();
+    let not_reached = exam.planned.saturating_sub(answered);
     let mut line = format!(
-        "{} of {} items answered, score {} of {}",
-        exam.results.len(),
+        "{answered} of {} items answered, score {} of {}",
         exam.planned,
         crate::record::format_score(exam.score_sum),
         exam.planned
@@ -112,6 +193,33 @@ pub(crate) fn answered_line(exam: &ExamResult) -> String {
         line.push_str(&format!(" ({not_reached} not reached)"));
     }
     line
+}
+
+/// `2 pretest items, not scored: g3 correct, g7 incorrect`, for an exam with pretest items;
+/// ids through [`visible`].
+pub(crate) fn pretest_line(exam: &ExamResult) -> Option<String> {
+    let planned = exam.pretest.items.len();
+    if planned == 0 {
+        return None;
+    }
+    let answered: Vec<String> = exam
+        .results
+        .iter()
+        .filter(|r| exam.is_pretest(r))
+        .map(|r| format!("{} {}", visible(&r.attempt.item), r.attempt.verdict))
+        .collect();
+    let mut line = format!(
+        "{planned} pretest {}, not scored",
+        if planned == 1 { "item" } else { "items" }
+    );
+    if !answered.is_empty() {
+        line.push_str(&format!(": {}", answered.join(", ")));
+    }
+    let not_reached = planned.saturating_sub(answered.len());
+    if not_reached > 0 {
+        line.push_str(&format!(" ({not_reached} not reached)"));
+    }
+    Some(line)
 }
 
 /// The result as shown on the terminal, wrapped to it; categories, prompts, answers and
@@ -129,12 +237,16 @@ fn render_text_at(exam: &ExamResult, palette: &Palette, width: usize) -> String 
     } else {
         palette.red(&verdict)
     };
-    let _ = writeln!(text, "\n{}", palette.bold("Exam result"));
+    let heading = wrap(&visible(&exam.heading()), width, "", "  ");
+    let _ = writeln!(text, "\n{}", palette.bold(&heading));
     let _ = writeln!(text, "  {verdict}");
     text.push_str(&wrap_line(&answered_line(exam), width, "  ", "    "));
+    if let Some(line) = pretest_line(exam) {
+        text.push_str(&wrap_line(&line, width, "  ", "    "));
+    }
     for (title, groups) in [
-        ("By category", breakdown(&exam.results, category_of)),
-        ("By code system", breakdown(&exam.results, system_of)),
+        ("By category", breakdown(exam.scored(), category_of)),
+        ("By code system", breakdown(exam.scored(), system_of)),
     ] {
         let _ = writeln!(text, "\n{}", palette.bold(title));
         for (name, (items, correct, score)) in groups {
@@ -152,24 +264,27 @@ fn render_text_at(exam: &ExamResult, palette: &Palette, width: usize) -> String 
             let _ = writeln!(text, "\n{}", palette.bold("Misses"));
             any = true;
         }
-        text.push_str(&render_miss(miss, width));
+        text.push_str(&render_miss(miss, exam.is_pretest(miss), width));
     }
     text
 }
 
 /// One missed item: id, verdict and prompt, then what was typed, the answer and why, each
 /// continuing under its own text.
-fn render_miss(miss: &ItemResult, width: usize) -> String {
+fn render_miss(miss: &ItemResult, pretest: bool, width: usize) -> String {
     let a = &miss.attempt;
     let typed = if a.entered.is_empty() {
         "—"
     } else {
         &a.entered
     };
-    let verdict = match miss.review {
-        Some(note) => format!("{}; {}", a.verdict, note.describe()),
-        None => a.verdict.to_string(),
-    };
+    let mut verdict = a.verdict.to_string();
+    if let Some(note) = miss.review {
+        verdict = format!("{verdict}; {}", note.describe());
+    }
+    if pretest {
+        verdict = format!("{verdict}; {PRETEST_NOTE}");
+    }
     let head = format!(
         "{} [{verdict}] {}",
         visible(&a.item),
@@ -200,6 +315,97 @@ mod tests {
             let shown = format!("{field} \\u{{1b}}[2J");
             assert!(text.contains(&shown), "{shown} in {text}");
         }
+    }
+
+    /// An item `id` of deck `d` answered with `verdict` (score 1 when correct).
+    fn answered(id: &str, verdict: Verdict) -> ItemResult {
+        let mut result = hostile_miss();
+        result.item.id = id.to_string();
+        result.item.deck = "d".to_string();
+        result.item.category = "Cat".to_string();
+        result.attempt.item = id.to_string();
+        result.attempt.verdict = verdict;
+        result.outcome.verdict = verdict;
+        let score = if verdict == Verdict::Correct {
+            1.0
+        } else {
+            0.0
+        };
+        result.attempt.score = score;
+        result.outcome.score = score;
+        result
+    }
+
+    fn pretest_of(ids: &[&str]) -> Pretest {
+        Pretest {
+            items: ids
+                .iter()
+                .map(|id| ("d".to_string(), id.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn pretest_items_are_left_out_of_the_score_and_named_on_the_result() {
+        let results = vec![
+            answered("s1", Verdict::Correct),
+            answered("p1", Verdict::Incorrect),
+            answered("s2", Verdict::Correct),
+            answered("p2", Verdict::Correct),
+            answered("s3", Verdict::Incorrect),
+        ];
+        // 4 scored items planned (one not reached), 3 pretest items (one not reached).
+        let exam =
+            ExamResult::with_pretest(results, 4, pretest_of(&["p1", "p2", "p3"]), 50.0, None);
+        assert_eq!(
+            (exam.score_sum, exam.percent, exam.passed),
+            (2.0, 50.0, true)
+        );
+        assert_eq!(exam.scored().count(), 3);
+        assert_eq!(
+            answered_line(&exam),
+            "3 of 4 items answered, score 2 of 4 (1 not reached)"
+        );
+        assert_eq!(
+            pretest_line(&exam).unwrap(),
+            "3 pretest items, not scored: p1 incorrect, p2 correct (1 not reached)"
+        );
+        let text = render_text_at(&exam, &Palette { enabled: false }, 1000);
+        assert!(text.contains("  Cat "), "{text}");
+        assert!(
+            text.contains("2/3   correct"),
+            "the breakdown counts scored items: {text}"
+        );
+        assert!(
+            text.contains("p1 [incorrect; pretest, not scored]"),
+            "{text}"
+        );
+        assert!(text.contains("s3 [incorrect] "), "{text}");
+        // Had the pretest items counted, the exam would read 3 of 7.
+        let all = ExamResult::with_pretest(exam.results.clone(), 7, Pretest::default(), 50.0, None);
+        assert_eq!(all.score_sum, 3.0);
+        assert!(pretest_line(&all).is_none());
+    }
+
+    #[test]
+    fn the_result_names_the_blueprints_title() {
+        let mut exam = ExamResult::new(Vec::new(), 1, 70.0, None);
+        let plain = Palette { enabled: false };
+        assert!(render_text_at(&exam, &plain, 80).starts_with("\nExam result\n"));
+        exam.title = Some("Outpatient coding test".to_string());
+        let text = render_text_at(&exam, &plain, 80);
+        assert!(
+            text.starts_with("\nExam result — Outpatient coding test\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn percents_read_as_flags_and_files_write_them() {
+        assert_eq!(parse_percent("70"), Ok(70.0));
+        assert_eq!(parse_percent("85%"), Ok(85.0));
+        assert!(parse_percent("101").is_err());
+        assert!(parse_percent("x").is_err());
     }
 
     #[test]

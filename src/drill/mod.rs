@@ -5,6 +5,7 @@
 //! them.
 
 pub(crate) mod ask;
+pub(crate) mod blueprint;
 pub(crate) mod deadline;
 pub(crate) mod exam;
 pub(crate) mod flags;

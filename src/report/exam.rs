@@ -9,7 +9,9 @@ use anyhow::Result;
 use super::escape::{escape_html, escape_md};
 use super::{Aggregator, Filters, GroupBy, Report, html, markdown};
 use crate::codes::CodeSets;
-use crate::drill::exam::{ExamResult, answered_line, breakdown, headline, system_of};
+use crate::drill::exam::{
+    ExamResult, PRETEST_NOTE, answered_line, breakdown, headline, pretest_line, system_of,
+};
 use crate::drill::render::title;
 use crate::drill::session::SessionInfo;
 use crate::duration::clock_text;
@@ -58,6 +60,8 @@ struct ItemLine {
     verdict: &'static str,
     /// How an item flagged or skipped for review was settled, if it was.
     review: Option<&'static str>,
+    /// A pretest item: not scored.
+    pretest: bool,
     prompt: String,
     typed: String,
     answer: String,
@@ -65,12 +69,16 @@ struct ItemLine {
 }
 
 impl ItemLine {
-    /// `incorrect`, or `correct; flagged, answered on return`.
+    /// `incorrect`, `correct; flagged, answered on return`, or `correct; pretest, not scored`.
     fn verdict_and_review(&self) -> String {
-        match self.review {
-            Some(review) => format!("{}; {review}", self.verdict),
-            None => self.verdict.to_string(),
+        let mut text = self.verdict.to_string();
+        if let Some(review) = self.review {
+            text = format!("{text}; {review}");
         }
+        if self.pretest {
+            text = format!("{text}; {PRETEST_NOTE}");
+        }
+        text
     }
 }
 
@@ -102,6 +110,7 @@ fn item_lines(exam: &ExamResult, codes: Option<&CodeSets>) -> Vec<ItemLine> {
                 item: a.item.clone(),
                 verdict: a.verdict.name(),
                 review: result.review.map(|note| note.describe()),
+                pretest: exam.is_pretest(result),
                 prompt: result.item.prompt.clone(),
                 typed: described(&a.entered),
                 answer: described(&a.expected),
@@ -111,11 +120,21 @@ fn item_lines(exam: &ExamResult, codes: Option<&CodeSets>) -> Vec<ItemLine> {
         .collect()
 }
 
+/// `Exam result — Outpatient coding test — ana`: the blueprint's title, if any, and who took it.
+fn page_title(exam: &ExamResult, user: &str) -> String {
+    format!("{} — {user}", exam.heading())
+}
+
 /// Decks, when the exam began, the time allowed and used, and the pass mark, as one line.
 fn facts(exam: &ExamResult) -> String {
     let mut parts = Vec::new();
     if !exam.decks.is_empty() {
-        parts.push(format!("Decks: {}", exam.decks.join(", ")));
+        let label = if exam.title.is_some() {
+            "Drawn from"
+        } else {
+            "Decks"
+        };
+        parts.push(format!("{label}: {}", exam.decks.join(", ")));
     }
     if let Some(began) = &exam.began {
         parts.push(format!("Taken {began}"));
@@ -152,7 +171,7 @@ fn markdown_page(exam: &ExamResult, user: &str, items: &[ItemLine], report: &Rep
 fn html_page(exam: &ExamResult, user: &str, items: &[ItemLine], report: &Report) -> Result<String> {
     let mut sections = vec![html_section(exam, user, items)];
     sections.extend(html::report_sections(report)?);
-    Ok(html::page(&format!("Exam result — {user}"), &sections))
+    Ok(html::page(&page_title(exam, user), &sections))
 }
 
 /// The exam's own section of the Markdown page. Typed and expected answers are plain escaped
@@ -160,15 +179,18 @@ fn html_page(exam: &ExamResult, user: &str, items: &[ItemLine], report: &Report)
 /// escaped text, and a backtick typed by the candidate could close it.
 fn markdown_section(exam: &ExamResult, user: &str, items: &[ItemLine]) -> String {
     let mut md = String::new();
-    let _ = writeln!(md, "# Exam result — {}\n", escape_md(user));
+    let _ = writeln!(md, "# {}\n", escape_md(&page_title(exam, user)));
     let _ = writeln!(md, "**{}**\n", headline(exam));
     let _ = writeln!(md, "{}.\n", answered_line(exam));
+    if let Some(line) = pretest_line(exam) {
+        let _ = writeln!(md, "{}.\n", escape_md(&line));
+    }
     let _ = writeln!(md, "{}.", escape_md(&facts(exam)));
     let _ = writeln!(
         md,
         "\n## By code system\n\n| system | items | correct | score |\n|---|---:|---:|---:|"
     );
-    for (name, (items, correct, score)) in breakdown(&exam.results, system_of) {
+    for (name, (items, correct, score)) in breakdown(exam.scored(), system_of) {
         let _ = writeln!(
             md,
             "| {} | {items} | {correct} | {:.1}% |",
@@ -193,7 +215,22 @@ fn markdown_section(exam: &ExamResult, user: &str, items: &[ItemLine]) -> String
             escape_md(&line.rationale)
         );
     }
+    if let Some(note) = report_note(exam) {
+        let _ = writeln!(md, "\n{note}");
+    }
     md
+}
+
+/// Under the items, when pretest items were answered: the report that follows counts them,
+/// as the log holds them like any other row.
+fn report_note(exam: &ExamResult) -> Option<String> {
+    let answered = exam.results.iter().filter(|r| exam.is_pretest(r)).count();
+    (answered > 0).then(|| {
+        format!(
+            "The report below counts every attempt logged, the {answered} pretest {} included.",
+            if answered == 1 { "item" } else { "items" }
+        )
+    })
 }
 
 /// The exam's own section of the HTML page.
@@ -202,17 +239,20 @@ fn html_section(exam: &ExamResult, user: &str, items: &[ItemLine]) -> String {
     let colour = if exam.passed { "#1a7f37" } else { "#cf222e" };
     let _ = writeln!(
         body,
-        "<section class=\"exam\"><h1>Exam result — {}</h1>\n<p style=\"color:{colour};font-size:1.6em;font-weight:bold\">{}</p>\n<p>{}.</p>\n<p class=\"meta\">{}.</p>",
-        escape_html(user),
+        "<section class=\"exam\"><h1>{}</h1>\n<p style=\"color:{colour};font-size:1.6em;font-weight:bold\">{}</p>\n<p>{}.</p>",
+        escape_html(&page_title(exam, user)),
         escape_html(&headline(exam)),
         escape_html(&answered_line(exam)),
-        escape_html(&facts(exam))
     );
+    if let Some(line) = pretest_line(exam) {
+        let _ = writeln!(body, "<p>{}.</p>", escape_html(&line));
+    }
+    let _ = writeln!(body, "<p class=\"meta\">{}.</p>", escape_html(&facts(exam)));
     let _ = writeln!(
         body,
         "<h2>By code system</h2>\n<div class=\"wide\"><table><tr><th>system</th><th>items</th><th>correct</th><th>score</th></tr>"
     );
-    for (name, (items, correct, score)) in breakdown(&exam.results, system_of) {
+    for (name, (items, correct, score)) in breakdown(exam.scored(), system_of) {
         let _ = writeln!(
             body,
             "<tr><td>{}</td><td>{items}</td><td>{correct}</td><td>{:.1}%</td></tr>",
@@ -233,7 +273,11 @@ fn html_section(exam: &ExamResult, user: &str, items: &[ItemLine]) -> String {
             escape_html(&line.rationale)
         );
     }
-    body.push_str("</ol></section>\n");
+    body.push_str("</ol>\n");
+    if let Some(note) = report_note(exam) {
+        let _ = writeln!(body, "<p class=\"meta\">{note}</p>");
+    }
+    body.push_str("</section>\n");
     body
 }
 
@@ -411,6 +455,57 @@ mod tests {
         assert!(markdown.contains("(incorrect; flagged, answered on return)"));
         let html = result_page(&exam, &info, None, PageKind::Html).unwrap();
         assert!(html.contains("(incorrect; flagged, answered on return)"));
+    }
+
+    #[test]
+    fn a_blueprints_page_names_its_title_and_its_pretest_items() {
+        let info = session("ana");
+        let item = |id: &str| {
+            missed(
+                &Fields {
+                    id,
+                    ..Fields::all("x")
+                },
+                "I10",
+                &info,
+            )
+        };
+        let results = vec![item("s1"), item("p1")];
+        let pretest = crate::drill::exam::Pretest {
+            items: [("x".to_string(), "p1".to_string())].into_iter().collect(),
+        };
+        let mut exam = ExamResult::with_pretest(results, 1, pretest, 70.0, None);
+        exam.title = Some("Outpatient <coding> test".to_string());
+        exam.decks = vec!["1 x".to_string(), "1 y (Circulatory)".to_string()];
+        let md = result_page(&exam, &info, None, PageKind::Markdown).unwrap();
+        assert!(
+            md.starts_with("# Exam result — Outpatient &lt;coding&gt; test — ana\n"),
+            "{md}"
+        );
+        assert!(md.contains("1 of 1 items answered, score 0 of 1."), "{md}");
+        assert!(
+            md.contains("1 pretest item, not scored: p1 incorrect."),
+            "{md}"
+        );
+        assert!(
+            md.contains("Drawn from: 1 x, 1 y \\(Circulatory\\)"),
+            "{md}"
+        );
+        assert!(md.contains("1. **s1** (incorrect) x"), "{md}");
+        assert!(
+            md.contains("2. **p1** (incorrect; pretest, not scored) x"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| icd10cm | 1 | 0 | 0.0% |"),
+            "scored items only: {md}"
+        );
+        assert!(md.contains("the 1 pretest item included."), "{md}");
+        let html = result_page(&exam, &info, None, PageKind::Html).unwrap();
+        assert!(html.contains("<title>Exam result — Outpatient &lt;coding&gt; test — ana</title>"));
+        assert!(html.contains("<h1>Exam result — Outpatient &lt;coding&gt; test — ana</h1>"));
+        assert!(html.contains("(incorrect; pretest, not scored)"));
+        assert!(html.contains("1 pretest item, not scored: p1 incorrect."));
     }
 
     #[test]

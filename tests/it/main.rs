@@ -3,6 +3,7 @@
 
 mod common;
 
+mod blueprint;
 mod bounds;
 mod cli;
 mod codebook;
