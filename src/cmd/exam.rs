@@ -112,6 +112,8 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     let began = chrono::Local::now();
     let clock = std::time::Instant::now();
     let scored = setup.scored();
+    let systems: Vec<_> = setup.items.iter().map(|item| item.system).collect();
+    let graded_against = crate::codes::release::graded_against(&systems, settings.codeset_path());
     let plan = Plan {
         items: setup.items,
         info: drill::session_info(settings, Mode::Exam),
@@ -132,6 +134,7 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     exam.decks = setup.sources;
     exam.began = Some(began.format("%Y-%m-%d %H:%M").to_string());
     exam.used = Some(clock.elapsed());
+    exam.graded_against = graded_against;
     let mut out = io::stdout();
     write!(out, "{}", render_text(&exam, &finished.palette))?;
     out.flush()?;

@@ -68,6 +68,8 @@ pub struct ExamResult {
     pub title: Option<String>,
     /// The pretest items, answered or not.
     pub pretest: Pretest,
+    /// The code-set releases it was graded against (`Graded against ICD-10-CM FY2026 …`)
+    pub graded_against: Option<String>,
 }
 
 impl ExamResult {
@@ -116,6 +118,7 @@ impl ExamResult {
             used: None,
             title: None,
             pretest,
+            graded_against: None,
         }
     }
 

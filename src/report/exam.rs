@@ -147,6 +147,9 @@ fn facts(exam: &ExamResult) -> String {
         parts.push(format!("time used {}", clock_text(used)));
     }
     parts.push(format!("pass mark {:.0}%", exam.pass_mark));
+    if let Some(graded) = &exam.graded_against {
+        parts.push(graded.clone());
+    }
     parts.join(" · ")
 }
 

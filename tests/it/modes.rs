@@ -318,6 +318,7 @@ fn an_exam_page_names_decks_times_and_every_item_with_descriptions() {
     assert_eq!(output.status.code(), Some(3), "{output:?}");
     let md = std::fs::read_to_string(&page).unwrap();
     assert!(md.contains("time allowed 10:00 · time used 0:0"), "{md}");
+    assert!(md.contains("Graded against ICD-10-CM FY2026"), "{md}");
     assert!(md.contains("Taken 20"), "{md}");
     assert!(md.contains("## Items"), "{md}");
     assert!(
