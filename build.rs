@@ -5,6 +5,8 @@
 //! instructional notes are chunked the same way by the code that owns them, with the notes of
 //! chapters and sections (owned by a range such as `E08-E13`) in a chunk of their own; the
 //! smaller ICD-10-CM files (7th characters, CC/MCC, PDX exclusions) are one LZ4 block each.
+//! The meanings of ICD-10-PCS characters are chunked like the codes, by their table's first
+//! two characters; PCS sections, body systems and definitions are small plain text.
 
 use std::collections::BTreeMap;
 use std::env;
@@ -21,6 +23,13 @@ fn main() {
     embed_blueprints(&mut generated);
     embed_codeset(&mut generated, &out, "ICD10CM", "codesets/icd10cm.tsv", 2);
     embed_codeset(&mut generated, &out, "ICD10PCS", "codesets/icd10pcs.tsv", 2);
+    embed_codeset(
+        &mut generated,
+        &out,
+        "ICD10PCS_AXES",
+        "codesets/icd10pcs-axes.tsv",
+        2,
+    );
     embed_notes(&mut generated, &out);
     embed_codeset(
         &mut generated,
@@ -55,6 +64,16 @@ fn main() {
         &mut generated,
         "ICD10PCS_BODY_SYSTEMS",
         "codesets/icd10pcs-body-systems.tsv",
+    );
+    embed_text(
+        &mut generated,
+        "ICD10PCS_SECTIONS",
+        "codesets/icd10pcs-sections.tsv",
+    );
+    embed_text(
+        &mut generated,
+        "ICD10PCS_DEFINITIONS",
+        "codesets/icd10pcs-definitions.tsv",
     );
     fs::write(out.join("embedded.rs"), generated).expect("write embedded.rs");
 }

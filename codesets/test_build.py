@@ -317,38 +317,133 @@ class MsDrgCcTest(unittest.TestCase):
 
 
 class PcsTest(unittest.TestCase):
-    def test_small_db(self):
+    """build_icd10pcs.py on a miniature icd10pcs.db (section 0 and its tables) and a
+    miniature drg CSV (the other sections, titles only)."""
+
+    TREE = [  # code, ro_def, bp_def, ap_def, dv_def, qu_def
+        ("0FT40ZZ", "Resection: Cutting out or off, without replacement, all of a body part",
+         "Gallbladder", "Open", "No Device", "No Qualifier"),
+        ("0FT44ZZ", "Resection: Cutting out or off, without replacement, all of a body part",
+         "Gallbladder", "Percutaneous Endoscopic", "No Device", "No Qualifier"),
+        ("0DTJ4ZZ", "Resection: Cutting out or off, without replacement, all of a body part",
+         "Appendix", "Percutaneous Endoscopic", "No Device", "No Qualifier"),
+    ]
+    TITLES = {
+        "0FT40ZZ": "Resection of Gallbladder, Open Approach",
+        "0FT44ZZ": "Resection of Gallbladder, Percutaneous Endoscopic Approach",
+        "0DTJ4ZZ": "Resection of Appendix, Percutaneous Endoscopic Approach",
+    }
+    # The drg CSV: no header; its section-0 rows are ignored (the db's are embedded).
+    CSV = (
+        '"0FT44ZZ","Resection of Gallbladder, Percutaneous Endoscopic Approach (older)"\n'
+        '"BW03ZZZ","Plain Radiography of Chest"\n'
+        '"BW00ZZZ","Plain Radiography of Abdomen"\n'
+        '"BW110ZZ","Fluoroscopy of Abdomen and Pelvis using High Osmolar Contrast"\n'
+        '"BW111ZZ","Fluoroscopy of Abdomen and Pelvis using Low Osmolar Contrast"\n'
+        '"BW11ZZZ","Fluoroscopy of Abdomen and Pelvis"\n'
+        '"BW190ZZ","Fluoroscopy of Head and Neck using High Osmolar Contrast"\n'
+        '"HZ2ZZZZ","Detoxification Services for Substance Abuse Treatment"\n'
+        '"30233N1","Transfusion of Nonautologous Red Blood Cells into Peripheral Vein, Percutaneous Approach"\n'
+        '"30233N0","Transfusion of Autologous Red Blood Cells into Peripheral Vein, Percutaneous Approach"\n'
+        '"30233R1","Transfusion of Nonautologous Platelets into Peripheral Vein, Percutaneous Approach"\n'
+        '"30243N1","Transfusion of Nonautologous Red Blood Cells into Central Vein, Percutaneous Approach"\n'
+    )
+
+    def make_db(self, path):
+        con = sqlite3.connect(path)
+        con.execute("CREATE TABLE pcs_codes (code TEXT PRIMARY KEY, billable INTEGER NOT NULL,"
+                    " short_name TEXT NOT NULL, long_name TEXT NOT NULL)")
+        con.execute("CREATE TABLE pcs_body_system (section TEXT NOT NULL, code TEXT NOT NULL,"
+                    " definition TEXT NOT NULL, PRIMARY KEY (section, code))")
+        con.execute("CREATE TABLE pcs_tree (section TEXT, body_system TEXT, root_op TEXT, body_part TEXT,"
+                    " approach TEXT, device TEXT, qualifier TEXT, code TEXT, sec_def TEXT, bs_def TEXT,"
+                    " ro_def TEXT, bp_def TEXT, ap_def TEXT, dv_def TEXT, qu_def TEXT)")
+        con.execute("CREATE TABLE pcs_root_operation (section TEXT, code TEXT, value TEXT, definition TEXT,"
+                    " explanation TEXT, examples TEXT)")
+        con.execute("CREATE TABLE pcs_approach (section TEXT, code TEXT, value TEXT, definition TEXT)")
+        con.executemany("INSERT INTO pcs_codes VALUES (?,?,?,?)",
+                        [(c, 1, t[:20], t) for c, t in self.TITLES.items()])
+        con.executemany("INSERT INTO pcs_body_system VALUES (?,?,?)", [
+            ("0", "D", "Gastrointestinal System"),
+            ("0", "F", "Hepatobiliary System and Pancreas"),
+            ("1", "0", "Pregnancy"),
+        ])
+        con.executemany("INSERT INTO pcs_tree VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+            (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c, "Medical and Surgical", "x", ro, bp, ap, dv, qu)
+            for c, ro, bp, ap, dv, qu in self.TREE
+        ])
+        con.execute("INSERT INTO pcs_root_operation VALUES ('0','T','Resection',"
+                    " 'Cutting out or off, without replacement, all of a body part', '',"
+                    " 'Total nephrectomy, total lobectomy of lung')")
+        con.executemany("INSERT INTO pcs_approach VALUES (?,?,?,?)", [
+            ("0", "0", "Open", "Cutting through the skin"),
+            ("0", "3", "Percutaneous", "Entry by puncture"),
+            ("0", "4", "Percutaneous Endoscopic", "Entry by puncture, to visualize"),
+        ])
+        con.commit()
+        con.close()
+
+    def build(self, tmp, *extra):
+        db = os.path.join(tmp, "pcs.db")
+        self.make_db(db)
+        csv_path = os.path.join(tmp, "icd_10_pcs.csv")
+        with open(csv_path, "w", encoding="utf-8") as f:
+            f.write(self.CSV)
+        out = os.path.join(tmp, "out")
+        rc, stdout, stderr = run_quiet(pcs.main, [db, csv_path, out, *extra])
+        return rc, stdout, stderr, out
+
+    def test_small_sources(self):
         with tempfile.TemporaryDirectory() as tmp:
-            db = os.path.join(tmp, "pcs.db")
-            con = sqlite3.connect(db)
-            con.execute("CREATE TABLE pcs_codes (code TEXT PRIMARY KEY, billable INTEGER NOT NULL,"
-                        " short_name TEXT NOT NULL, long_name TEXT NOT NULL)")
-            con.execute("CREATE TABLE pcs_body_system (section TEXT NOT NULL, code TEXT NOT NULL,"
-                        " definition TEXT NOT NULL, PRIMARY KEY (section, code))")
-            con.executemany("INSERT INTO pcs_codes VALUES (?,?,?,?)", [
-                ("0DTJ4ZZ", 1, "Resection of Appendix, Perc Endo", "Resection of Appendix, Percutaneous Endoscopic Approach"),
-                ("0016070", 1, "Bypass", "Bypass Cerebral Ventricle to Nasopharynx with Autologous Tissue Substitute, Open Approach"),
-                ("10D00Z0", 1, "Extraction", "Extraction of Products of Conception, High, Open Approach"),
-            ])
-            con.executemany("INSERT INTO pcs_body_system VALUES (?,?,?)", [
-                ("0", "0", "Central Nervous System and Cranial Nerves"),
-                ("0", "D", "Gastrointestinal System"),
-                ("0", "F", "Hepatobiliary System and Pancreas"),
-                ("1", "0", "Pregnancy"),
-            ])
-            con.commit()
-            con.close()
-            out_codes = os.path.join(tmp, "codes.tsv")
-            out_bs = os.path.join(tmp, "bs.tsv")
-            rc, out, _ = run_quiet(pcs.main, [db, out_codes, out_bs, "--expect", "2"])
-            self.assertEqual(rc, 0)
-            self.assertEqual(read(out_codes),
-                             "0016070\tbillable\tBypass Cerebral Ventricle to Nasopharynx with Autologous Tissue Substitute, Open Approach\n"
-                             "0DTJ4ZZ\tbillable\tResection of Appendix, Percutaneous Endoscopic Approach\n")
-            self.assertEqual(read(out_bs), "00\tCentral Nervous System and Cranial Nerves\n0D\tGastrointestinal System\n")
-            self.assertIn("{'0': 2, '1': 1}", out)
-            rc, _, _ = run_quiet(pcs.main, [db, out_codes, out_bs])  # default expects 68367
+            rc, stdout, stderr, out = self.build(tmp, "--expect", "3", "--expect-other", "11")
+            self.assertEqual(rc, 0, stdout + stderr)
+            codes = read(os.path.join(out, "icd10pcs.tsv")).splitlines()
+            self.assertEqual([line.split("\t")[0] for line in codes], [
+                "0DTJ4ZZ", "0FT40ZZ", "0FT44ZZ", "30233N0", "30233N1", "30233R1", "30243N1",
+                "BW00ZZZ", "BW03ZZZ", "BW110ZZ", "BW111ZZ", "BW11ZZZ", "BW190ZZ", "HZ2ZZZZ"])
+            # Section 0 keeps the db's title, not the drg CSV's.
+            self.assertIn("0FT44ZZ\tbillable\tResection of Gallbladder, Percutaneous Endoscopic Approach\n",
+                          read(os.path.join(out, "icd10pcs.tsv")))
+            axes = {tuple(line.split("\t")[:3]): tuple(line.split("\t")[3:])
+                    for line in read(os.path.join(out, "icd10pcs-axes.tsv")).splitlines()}
+            # Section 0 from pcs_tree.
+            self.assertEqual(axes[("0FT", "3", "T")], ("Resection", "tree"))
+            self.assertEqual(axes[("0FT", "5", "4")], ("Percutaneous Endoscopic", "tree"))
+            # Imaging from its titles: the type, the body part, the contrast; Z is None.
+            self.assertEqual(axes[("BW0", "3", "0")], ("Plain Radiography", "title"))
+            self.assertEqual(axes[("BW0", "4", "3")], ("Chest", "title"))
+            self.assertEqual(axes[("BW1", "4", "1")], ("Abdomen and Pelvis", "title"))
+            self.assertEqual(axes[("BW1", "5", "1")], ("Low Osmolar Contrast", "title"))
+            self.assertEqual(axes[("BW1", "5", "Z")], ("None", "none"))
+            # Two characters in one segment ("Nonautologous Red Blood Cells") are told apart.
+            self.assertEqual(axes[("302", "6", "N")], ("Red Blood Cells", "title"))
+            self.assertEqual(axes[("302", "7", "1")], ("Nonautologous", "title"))
+            self.assertEqual(axes[("302", "5", "3")], ("Percutaneous", "approach"))
+            self.assertEqual(axes[("HZ2", "3", "2")], ("Detoxification Services", "title"))
+            sections = read(os.path.join(out, "icd10pcs-sections.tsv")).splitlines()
+            self.assertEqual(sections[0].split("\t")[:3], ["0", "Medical and Surgical", "FY2025"])
+            self.assertEqual(sections[2].split("\t"), ["B", "Imaging", "FY2024", "Section", "Body System", "Type",
+                                                       "Body Part", "Contrast", "Qualifier", "Qualifier"])
+            self.assertEqual(read(os.path.join(out, "icd10pcs-body-systems.tsv")),
+                             "0D\tGastrointestinal System\n0F\tHepatobiliary System and Pancreas\n"
+                             "30\tCirculatory\nBW\tAnatomical Regions\nHZ\tNone\n")
+            definitions = read(os.path.join(out, "icd10pcs-definitions.tsv")).splitlines()
+            self.assertEqual(definitions[-1].split("\t")[:4], ["0", "5", "4", "Percutaneous Endoscopic"])
+            self.assertIn("table characters without a meaning: 0", stdout)
+
+    def test_wrong_counts_fail(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            rc, _, stderr, _ = self.build(tmp)  # defaults expect the full FY2025/FY2024 counts
             self.assertEqual(rc, 1)
+            self.assertIn("expected 68367 section-0 codes, got 3", stderr)
+
+    def test_a_malformed_csv_row_is_named(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "bad.csv")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write('"BW03ZZZ","Plain Radiography of Chest"\n"BW0OZZZ","A letter O"\n')
+            with self.assertRaises(ValueError):
+                pcs.read_other_sections(path)
 
 
 if __name__ == "__main__":

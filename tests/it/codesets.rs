@@ -23,14 +23,23 @@ fn icd10cm_fy2026_has_74719_billable_codes() {
 }
 
 #[test]
-fn icd10pcs_medical_and_surgical_has_68367_codes() {
+fn icd10pcs_has_every_section_and_68367_medical_and_surgical_codes() {
     let sets = CodeSets::embedded();
     let entries = sets.icd10pcs.entries();
-    assert_eq!(entries.len(), 68_367);
+    // FY2025 section 0 and the FY2024 sections 1-9, B-D, F-H and X (codesets/README.md).
+    assert_eq!(entries.len(), 78_913);
+    let section0 = entries.iter().filter(|e| e.code.starts_with('0')).count();
+    assert_eq!(section0, 68_367);
+    let mut sections: Vec<char> = entries
+        .iter()
+        .filter_map(|e| e.code.chars().next())
+        .collect();
+    sections.dedup();
+    assert_eq!(sections.iter().collect::<String>(), "0123456789BCDFGHX");
     assert!(
         entries
             .iter()
-            .all(|e| e.status == Status::Billable && e.code.starts_with('0'))
+            .all(|e| e.status == Status::Billable && e.code.len() == 7)
     );
 }
 
