@@ -153,6 +153,9 @@ pub fn embedded_description(name: &str) -> Option<&'static str> {
             "whole records: inpatient stays with PCS procedures, office and ED visits, coded in full"
         }
         "icd10pcs-surgery" => "inpatient procedures: root operation, body part, approach, device",
+        "icd10pcs-other" => {
+            "PCS beyond surgery: obstetrics, placement, transfusions, imaging, radiation, therapy"
+        }
         "interview" => "diagnoses and procedures mixed, as an employer's coding test asks them",
         "terminology" => "medical word parts and terms, answered as words, not codes",
         _ => return None,
