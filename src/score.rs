@@ -11,6 +11,7 @@
 //!   is free. A score between 0 and 1 is `partial`;
 //! - `near_miss` for a real code close to the answer, the closest kind first:
 //!   `seventh_character`, `placeholder`, `not_billable` (an ancestor header),
+//!   `pcs_axis` (ICD-10-PCS: the same table, one or two of the last four characters off),
 //!   `transposition`, `same_category`, `typo`; `spelling` for terms; `format` under
 //!   `--strict` when only the layout was wrong;
 //! - `incorrect` for a real code that is not close, `invalid` for a malformed code or one the
@@ -94,10 +95,12 @@ pub enum Detail {
     Excludes1,
     CodeFirst,
     UseAdditional,
+    /// ICD-10-PCS: one or two characters after the table (the first three) differ.
+    PcsAxis,
 }
 
 impl Detail {
-    pub const ALL: [Detail; 12] = [
+    pub const ALL: [Detail; 13] = [
         Detail::Typo,
         Detail::Transposition,
         Detail::SeventhCharacter,
@@ -110,6 +113,7 @@ impl Detail {
         Detail::Excludes1,
         Detail::CodeFirst,
         Detail::UseAdditional,
+        Detail::PcsAxis,
     ];
 
     pub fn name(self) -> &'static str {
@@ -126,6 +130,7 @@ impl Detail {
             Detail::Excludes1 => "excludes1",
             Detail::CodeFirst => "code_first",
             Detail::UseAdditional => "use_additional",
+            Detail::PcsAxis => "pcs_axis",
         }
     }
 
@@ -143,6 +148,7 @@ impl Detail {
             "excludes1" => Detail::Excludes1,
             "code_first" => Detail::CodeFirst,
             "use_additional" => Detail::UseAdditional,
+            "pcs_axis" => Detail::PcsAxis,
             _ => return None,
         })
     }
@@ -162,6 +168,7 @@ impl Detail {
             Detail::Excludes1 => "Excludes1 pair",
             Detail::CodeFirst => "manifestation first",
             Detail::UseAdditional => "use-additional code missing",
+            Detail::PcsAxis => "wrong PCS axis value",
         }
     }
 
@@ -182,6 +189,7 @@ impl Detail {
             Detail::UseAdditional => {
                 "a code that a \"use additional code\" note asks for is missing"
             }
+            Detail::PcsAxis => "right table, one or two characters (axes) off",
         }
     }
 }
@@ -715,8 +723,12 @@ fn icd10cm_extension_slip(want: &str, got: &str) -> Option<Detail> {
     None
 }
 
-/// Transposition, same 3-character category (ICD-10-CM, PCS table), or a one-character typo.
+/// A wrong PCS axis value, transposition, same 3-character category (ICD-10-CM, PCS table),
+/// or a one-character typo.
 fn structural_slip(system: System, want: &str, got: &str) -> Option<Detail> {
+    if system == System::Icd10pcs && is_pcs_axis_slip(want, got) {
+        return Some(Detail::PcsAxis);
+    }
     if is_transposition(want, got) {
         return Some(Detail::Transposition);
     }
@@ -725,6 +737,18 @@ fn structural_slip(system: System, want: &str, got: &str) -> Option<Detail> {
         return Some(Detail::SameCategory);
     }
     (strsim::levenshtein(want, got) == 1).then_some(Detail::Typo)
+}
+
+/// Two PCS codes of one table (the first three characters) that differ in one or two of the
+/// other four: a body part, approach, device or qualifier chosen wrong. Three or four off is
+/// only the right table (`same_category`).
+fn is_pcs_axis_slip(want: &str, got: &str) -> bool {
+    let (w, g) = (want.as_bytes(), got.as_bytes());
+    if w.len() != 7 || g.len() != 7 || w[..3] != g[..3] {
+        return false;
+    }
+    let off = w[3..].iter().zip(&g[3..]).filter(|(a, b)| a != b).count();
+    (1..=2).contains(&off)
 }
 
 /// Two neighbouring characters swapped, nothing else changed.
@@ -837,14 +861,7 @@ mod tests {
                 ),
                 (Icd10cm, "J45.909", "J45.90", "J45.90", Correct, None),
                 (Icd10pcs, "0DT44ZZ", "", "0dt44zz", Correct, None),
-                (
-                    Icd10pcs,
-                    "0FT44ZZ",
-                    "",
-                    "0FT40ZZ",
-                    NearMiss,
-                    Some(SameCategory),
-                ),
+                (Icd10pcs, "0FT44ZZ", "", "0FT40ZZ", NearMiss, Some(PcsAxis)),
                 (Icd10pcs, "0FT44ZZ", "", "0DT44ZZ", NearMiss, Some(Typo)),
                 (Icd10pcs, "0FT44ZZ", "", "0FT4OZZ", Invalid, None),
                 (Cpt, "99213-25", "", "99213-25", Correct, None),
@@ -866,6 +883,47 @@ mod tests {
                 (Term, "cardi/o", "", "cardia", NearMiss, Some(Spelling)),
             ],
         );
+    }
+
+    /// A PCS near miss in the same table, by how many of the last four characters differ.
+    #[test]
+    fn pcs_axis_near_misses() {
+        let with_sets = CodeSets::embedded();
+        // (answer, typed, verdict, detail)
+        let cases = [
+            // Approach: percutaneous endoscopic vs open.
+            ("0FT44ZZ", "0FT40ZZ", NearMiss, Some(PcsAxis)),
+            // Body part and approach: two characters.
+            ("0DTJ4ZZ", "0DTN0ZZ", NearMiss, Some(PcsAxis)),
+            // Approach and qualifier.
+            ("0FB40ZX", "0FB48ZZ", NearMiss, Some(PcsAxis)),
+            // Three characters off: the right table only.
+            ("02703DZ", "02714ZZ", NearMiss, Some(SameCategory)),
+            // Another table: a typo of the body system, not an axis of the table.
+            ("0FT44ZZ", "0DT44ZZ", NearMiss, Some(Typo)),
+            // Another section's code: fluoroscopy with low instead of high osmolar contrast.
+            ("BW110ZZ", "BW111ZZ", NearMiss, Some(PcsAxis)),
+            // The typed code must exist.
+            ("0FT44ZZ", "0FT48ZZ", Invalid, None),
+        ];
+        for (answer, typed, verdict, detail) in cases {
+            let outcome =
+                Scorer::new(Some(&with_sets), false).score(&key(Icd10pcs, answer, ""), typed);
+            assert_eq!(
+                (outcome.verdict, outcome.detail),
+                (verdict, detail),
+                "{answer} typed {typed}"
+            );
+        }
+        // Without code sets a well-formed code counts as real.
+        let bare = Scorer::new(None, false).score(&key(Icd10pcs, "0FT44ZZ", ""), "0FT48ZZ");
+        assert_eq!((bare.verdict, bare.detail), (NearMiss, Some(PcsAxis)));
+        // Two neighbouring characters swapped within the table are axes, not a transposition.
+        let swapped = Scorer::new(None, false).score(&key(Icd10pcs, "0DTJ4ZZ", ""), "0DTJZ4Z");
+        assert_eq!(swapped.detail, Some(PcsAxis));
+        assert_eq!(Detail::parse("pcs_axis"), Some(PcsAxis));
+        assert_eq!(PcsAxis.label(), "wrong PCS axis value");
+        assert!(Detail::ALL.contains(&PcsAxis));
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! `codedrill lookup CODE...`: the codebook. Each code with its status and title, and for an
 //! ICD-10-CM code the tabular's inclusion terms and instructional notes (its own and those it
 //! inherits, each with where it comes from), its 7th characters and its MS-DRG CC/MCC flag;
-//! suggestions for codes that do not exist; CPT and HCPCS Level II codes named as such;
-//! `--search` by words of titles and inclusion terms, and `--all` for a whole set.
+//! for an ICD-10-PCS code its seven characters (axis, value, meaning) and the definitions of
+//! its root operation and approach; suggestions for codes that do not exist; CPT and HCPCS
+//! Level II codes named as such; `--search` by words of titles and inclusion terms, and
+//! `--all` for a whole set.
 
 use crate::exit::ExitStatus;
 use std::io::{self, Write};
@@ -12,7 +14,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use crate::codes::notes::{self, Kind, Level, Note, Role, SeventhCharacters};
-use crate::codes::{self, CodeSets, Entry, System, nearby};
+use crate::codes::{self, CodeSets, Entry, System, nearby, pcs};
 use crate::drill::wrap::{terminal_width, wrap};
 use crate::record::guard;
 use crate::settings::Settings;
@@ -22,6 +24,7 @@ const LOOKUP_EXAMPLES: &str = "\
 Examples:
   codedrill lookup E11.9                      the codebook: notes, 7th characters, CC/MCC
   codedrill lookup E11.9 e1165 S52.521A 0DT44ZZ --brief
+  codedrill lookup 0FT44ZZ                    PCS: each character's axis and meaning
   codedrill lookup E11.99                     invalid: nearest real codes suggested
   codedrill lookup 99213 J1100                CPT and HCPCS Level II codes are named as such
   codedrill lookup --search \"type 2 diabetes kidney\"
@@ -92,6 +95,10 @@ pub struct Found {
     /// The codebook of an ICD-10-CM code (not with `--brief`, `--search` or `--all`).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub codebook: Option<Codebook>,
+    /// The characters of an ICD-10-PCS code and its definitions (not with `--brief`,
+    /// `--search` or `--all`).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub pcs: Option<PcsBook>,
     /// The code-set release looked up in (`ICD-10-CM FY2026 (April 1, 2026)`); empty for
     /// systems not embedded and input that is no code
     pub release: String,
@@ -151,6 +158,43 @@ pub struct NoteLists {
 pub struct NoteRef {
     pub text: String,
     pub from: String,
+}
+
+/// What the codebook says of an ICD-10-PCS code.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PcsBook {
+    /// The seven characters, in order.
+    pub axes: Vec<Axis>,
+    /// The definition of the root operation (3rd character), when PCS defines it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root_operation: Option<DefinitionRef>,
+    /// The definition of the approach (5th character), when the section has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approach: Option<DefinitionRef>,
+}
+
+/// One character of a PCS code (the SPEC's `axes` item).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Axis {
+    /// 1 to 7.
+    pub position: usize,
+    /// As the code's section names it: `Body Part`, `Approach`, `Contrast`...
+    pub axis: String,
+    pub value: String,
+    /// What the value means in this code's table; null when the embedded tables lack it.
+    pub meaning: Option<String>,
+}
+
+/// A root operation's or approach's definition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DefinitionRef {
+    pub value: String,
+    pub name: String,
+    pub definition: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub explanation: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub examples: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -278,6 +322,7 @@ pub fn lookup(sets: &CodeSets, input: &str) -> Found {
                 other_readings: Vec::new(),
                 matched_term: None,
                 codebook: None,
+                pcs: None,
                 release: String::new(),
             };
         }
@@ -329,6 +374,7 @@ fn invalid(sets: &CodeSets, input: &str) -> Found {
         other_readings: Vec::new(),
         matched_term: None,
         codebook: None,
+        pcs: None,
         release: String::new(),
     }
 }
@@ -353,6 +399,7 @@ fn from_entry_in(system: System, input: &str, entry: Entry) -> Found {
         other_readings: Vec::new(),
         matched_term: None,
         codebook: None,
+        pcs: None,
         release: String::new(),
     }
 }
@@ -367,8 +414,12 @@ fn has_codebook(found: &Found) -> bool {
     found.system == System::Icd10cm.name() && matches!(found.status.as_str(), "billable" | "header")
 }
 
-/// `found` with the SPEC's codebook fields, when it is a real ICD-10-CM code.
+/// `found` with the SPEC's codebook fields, when it is a real ICD-10-CM or ICD-10-PCS code.
 pub fn add_codebook(sets: &CodeSets, mut found: Found) -> Found {
+    if found.system == System::Icd10pcs.name() && found.status == "billable" {
+        found.pcs = pcs_book(&found.code);
+        return found;
+    }
     if !has_codebook(&found) {
         return found;
     }
@@ -411,6 +462,31 @@ pub fn add_codebook(sets: &CodeSets, mut found: Found) -> Found {
             .unwrap_or_default(),
     });
     found
+}
+
+/// The seven characters of a PCS code and its definitions.
+fn pcs_book(code: &str) -> Option<PcsBook> {
+    let axes = pcs::characters(code)?
+        .into_iter()
+        .map(|c| Axis {
+            position: c.position,
+            axis: c.axis.to_string(),
+            value: c.value.to_string(),
+            meaning: c.meaning.map(str::to_string),
+        })
+        .collect();
+    let reference = |d: &pcs::Definition| DefinitionRef {
+        value: d.value.to_string(),
+        name: d.name.to_string(),
+        definition: d.definition.to_string(),
+        explanation: d.explanation.to_string(),
+        examples: d.examples.to_string(),
+    };
+    Some(PcsBook {
+        axes,
+        root_operation: pcs::root_operation(code).map(reference),
+        approach: pcs::approach(code).map(reference),
+    })
 }
 
 /// The inclusion terms of the code itself: its own, those of a code it extends with a 7th
@@ -458,10 +534,10 @@ fn applicable_seventh(
     Some(seventh)
 }
 
-/// `found` with the release of its system named.
+/// `found` with the release of its system named (for a PCS code, of its section).
 fn with_release(mut found: Found, codeset: Option<&std::path::Path>) -> Found {
     found.release = System::from_name(&found.system)
-        .and_then(|system| crate::codes::release::of(system, codeset))
+        .and_then(|system| crate::codes::release::of_code(system, &dotless(&found), codeset))
         .unwrap_or_default();
     found
 }
@@ -514,6 +590,7 @@ fn write_csv(out: &mut impl Write, found: &[Found]) -> Result<()> {
         "use_additional",
         "code_also",
         "seventh_characters",
+        "axes",
     ])?;
     for f in found {
         let mut row = vec![
@@ -526,6 +603,7 @@ fn write_csv(out: &mut impl Write, found: &[Found]) -> Result<()> {
             f.release.clone(),
         ];
         row.extend(codebook_cells(f.codebook.as_ref()).map(|cell| csv_cell(&cell)));
+        row.push(csv_cell(&axes_cell(f.pcs.as_ref())));
         writer.write_record(row)?;
     }
     writer.flush()?;
@@ -562,6 +640,22 @@ fn codebook_cells(codebook: Option<&Codebook>) -> [String; 9] {
     ]
 }
 
+/// A PCS code's characters as one CSV cell: `position:axis=value (meaning)` items separated
+/// by ` | `; empty for other codes.
+fn axes_cell(book: Option<&PcsBook>) -> String {
+    let Some(book) = book else {
+        return String::new();
+    };
+    book.axes
+        .iter()
+        .map(|a| {
+            let meaning = a.meaning.as_deref().unwrap_or("?");
+            format!("{}:{}={} ({meaning})", a.position, a.axis, a.value)
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
 /// Width of the codebook's label column.
 const LABEL: usize = 17;
 /// Where a codebook line's text starts.
@@ -576,7 +670,9 @@ fn write_table(out: &mut impl Write, found: &[Found], sets: &CodeSets, width: us
         .unwrap_or(8)
         .max(8);
     // Codebook entries take several lines: a blank line between entries then.
-    let codebooks = found.iter().any(|f| f.codebook.is_some());
+    let codebooks = found
+        .iter()
+        .any(|f| f.codebook.is_some() || f.pcs.is_some());
     for (index, f) in found.iter().enumerate() {
         let code = if f.code.is_empty() {
             f.input.as_str()
@@ -629,6 +725,9 @@ fn write_table(out: &mut impl Write, found: &[Found], sets: &CodeSets, width: us
         if f.codebook.is_some() {
             write_codebook(out, f, sets, width)?;
         }
+        if let Some(book) = &f.pcs {
+            write_pcs_book(out, book, width)?;
+        }
     }
     Ok(())
 }
@@ -673,6 +772,46 @@ fn write_codebook(
     }
     if let Some(seventh) = applicable_seventh(sets, &code, book.seventh.as_ref()) {
         write_seventh(&mut page, &code, &seventh)?;
+    }
+    Ok(())
+}
+
+/// A PCS code's seven characters as a small table (position, axis, value, meaning), then
+/// the definitions of its root operation and approach.
+fn write_pcs_book(out: &mut impl Write, book: &PcsBook, width: usize) -> io::Result<()> {
+    let axis_width = book
+        .axes
+        .iter()
+        .map(|a| a.axis.chars().count())
+        .max()
+        .unwrap_or(0);
+    writeln!(out, "  {:<3}{:<axis_width$}  value  meaning", "#", "axis")?;
+    for a in &book.axes {
+        let head = format!(
+            "  {:<3}{:<axis_width$}  {:<5}  ",
+            a.position, a.axis, a.value
+        );
+        let rest = " ".repeat(head.chars().count());
+        let meaning = a
+            .meaning
+            .as_deref()
+            .unwrap_or("(not in the embedded tables)");
+        writeln!(out, "{}", wrap(&visible(meaning), width, &head, &rest))?;
+    }
+    let mut page = Page { out, width };
+    for (what, definition) in [
+        ("Root operation", &book.root_operation),
+        ("Approach", &book.approach),
+    ] {
+        let Some(d) = definition else { continue };
+        page.heading(&format!("{what} {} — {}", d.value, d.name))?;
+        page.labelled("definition", &d.definition)?;
+        if !d.explanation.is_empty() {
+            page.labelled("explanation", &d.explanation)?;
+        }
+        if !d.examples.is_empty() {
+            page.labelled("examples", &d.examples)?;
+        }
     }
     Ok(())
 }
@@ -790,6 +929,7 @@ mod tests {
             other_readings: Vec::new(),
             matched_term: None,
             codebook: None,
+            pcs: None,
             release: String::new(),
         }
     }
@@ -809,7 +949,7 @@ mod tests {
         let text = csv_of(&rows);
         let lines: Vec<&str> = text.lines().collect();
         // The codebook columns after them are empty for an invalid code.
-        let empty = ",".repeat(10);
+        let empty = ",".repeat(11);
         assert_eq!(
             lines[1],
             format!("\"'=HYPERLINK(\"\"http://x\"\")\",,,invalid,'@SUM(A1),'=E11.9{empty}")
@@ -871,8 +1011,18 @@ mod tests {
     }
 
     #[test]
+    fn codebook_table_of_a_pcs_code() {
+        insta::assert_snapshot!(table(&["0FT44ZZ"], 80));
+    }
+
+    #[test]
     fn codebook_lines_fit_the_width() {
-        let text = table(&["E11.9", "G63", "S52.521A", "J1100", "99213"], 60);
+        let text = table(
+            &[
+                "E11.9", "G63", "S52.521A", "J1100", "99213", "0FT44ZZ", "XW043Q5",
+            ],
+            60,
+        );
         for line in text.lines() {
             assert!(
                 textwrap::core::display_width(line) <= 60,
@@ -962,6 +1112,18 @@ mod tests {
                 .contains(&"Old central retinal vein occlusion".to_string())
         );
         assert!(lookup(&sets, "0DT44ZZ").codebook.is_none());
+        let pcs = add_codebook(&sets, lookup(&sets, "0DT44ZZ")).pcs.unwrap();
+        assert_eq!(pcs.axes.len(), 7);
+        assert_eq!(
+            pcs.axes[3].meaning.as_deref(),
+            Some("Esophagogastric Junction")
+        );
+        assert_eq!(pcs.root_operation.unwrap().name, "Resection");
+        assert!(
+            add_codebook(&sets, lookup(&sets, "0DT44ZZ"))
+                .codebook
+                .is_none()
+        );
         assert!(
             add_codebook(&sets, lookup(&sets, "E11.99"))
                 .codebook

@@ -1,6 +1,6 @@
-//! The official code sets: ICD-10-CM FY2026 and ICD-10-PCS (Medical and Surgical), embedded
-//! as LZ4 chunks (see `build.rs` and `codesets/README.md`), or ICD-10-CM from a CMS order file
-//! given with `--codeset`.
+//! The official code sets: ICD-10-CM FY2026 and ICD-10-PCS (every section: Medical and
+//! Surgical FY2025, the others FY2024), embedded as LZ4 chunks (see `build.rs` and
+//! `codesets/README.md`), or either from a CMS order file given with `--codeset`.
 //!
 //! A chunk is text with one code a line, `CODE\tSTATUS\tDESCRIPTION`, sorted by code, so a
 //! lookup is a binary search over line starts.
@@ -8,7 +8,8 @@
 use std::cell::OnceCell;
 use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use anyhow::{Context, Result, bail};
 
@@ -387,11 +388,16 @@ impl CodeSets {
         }
     }
 
-    /// The embedded sets, with ICD-10-CM replaced by a CMS order file when one is given.
+    /// The embedded sets, with the set of the order file's system (ICD-10-CM or ICD-10-PCS,
+    /// told by its content) replaced by it when one is given.
     pub fn load(codeset: Option<&Path>) -> Result<CodeSets> {
         let mut sets = CodeSets::embedded();
         if let Some(path) = codeset {
-            sets.icd10cm = load_order_file(path)?;
+            let (system, set) = load_order_file_of_either(path)?;
+            match system {
+                System::Icd10pcs => sets.icd10pcs = set,
+                _ => sets.icd10cm = set,
+            }
         }
         Ok(sets)
     }
@@ -438,18 +444,37 @@ pub fn icd10cm_chapter_of(code: &str) -> Option<String> {
         .map(|(_, _, _, title)| title)
 }
 
-/// The body system name of a PCS code (its first two characters).
+/// The body system name of a PCS code (its first two characters): the name alone in the
+/// Medical and Surgical section (`Gastrointestinal System`), with its section's title
+/// elsewhere (`Imaging: Anatomical Regions`; `Mental Health` where the body system is None).
 pub fn icd10pcs_body_system_of(code: &str) -> Option<String> {
-    let prefix: String = code.chars().take(2).collect();
-    data::ICD10PCS_BODY_SYSTEMS.lines().find_map(|line| {
-        let (key, name) = line.split_once('\t')?;
-        (key == prefix).then(|| name.trim_end().to_string())
+    let name = super::pcs::body_system(code)?;
+    let section = super::pcs::section_of(code)?;
+    Some(match (section.value, name) {
+        ('0', _) => name.to_string(),
+        (_, "None") => section.title.to_string(),
+        _ => format!("{}: {name}", section.title),
     })
 }
 
 /// Reads a CMS ICD-10-CM order file (`icd10cm_order_YYYY.txt`): fixed width, order number
 /// (5), code without dot (7), billable flag, short title (60), long title.
 pub fn load_order_file(path: &Path) -> Result<CodeSet> {
+    let (system, set) = load_order_file_of_either(path)?;
+    if system != System::Icd10cm {
+        bail!(
+            "{} is an ICD-10-PCS order file, not an ICD-10-CM one",
+            path.display()
+        );
+    }
+    Ok(set)
+}
+
+/// Reads a CMS order file of either system, `icd10cm_order_YYYY.txt` or
+/// `icd10pcs_order_YYYY.txt` (the same fixed-width layout), and says which it is: ICD-10-PCS
+/// when most of its codes can only be PCS codes (led by a digit, as every Medical and Surgical
+/// code is, or not shaped like an ICD-10-CM code at all), else ICD-10-CM.
+pub fn load_order_file_of_either(path: &Path) -> Result<(System, CodeSet)> {
     let read_error = || format!("cannot read code set {}", path.display());
     let meta = fs::metadata(path).with_context(read_error)?;
     // A device, FIFO or socket could block, or never end: refused before reading.
@@ -463,7 +488,41 @@ pub fn load_order_file(path: &Path) -> Result<CodeSet> {
         );
     }
     let file = File::open(path).with_context(read_error)?;
-    read_order_file(BufReader::new(file), path, ROW_LIMIT)
+    let (system, set) = read_order_file(BufReader::new(file), path, ROW_LIMIT)?;
+    remember_order_file(path, system);
+    Ok((system, set))
+}
+
+/// The order files read so far and the system each replaced, for naming the release graded
+/// against.
+fn order_files() -> &'static Mutex<Vec<(PathBuf, System)>> {
+    static READ: OnceLock<Mutex<Vec<(PathBuf, System)>>> = OnceLock::new();
+    READ.get_or_init(Mutex::default)
+}
+
+fn remember_order_file(path: &Path, system: System) {
+    // A poisoned lock only means another thread panicked mid-push: the list is still sound.
+    let mut read = order_files()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !read.iter().any(|(p, _)| p == path) {
+        read.push((path.to_path_buf(), system));
+    }
+}
+
+/// The system of the order file at `path`: as it was read, or read now to find out.
+pub fn order_file_system(path: &Path) -> Option<System> {
+    let known = order_files()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .iter()
+        .find(|(p, _)| p == path)
+        .map(|(_, system)| *system);
+    known.or_else(|| {
+        load_order_file_of_either(path)
+            .ok()
+            .map(|(system, _)| system)
+    })
 }
 
 /// Malformed lines listed in an error; the rest are counted.
@@ -472,7 +531,8 @@ const PROBLEMS_SHOWN: usize = 20;
 /// The malformed lines of a code set: the first [`PROBLEMS_SHOWN`] listed, all counted.
 #[derive(Debug, Default)]
 struct Malformed {
-    listed: Vec<String>,
+    /// (line, message), in the order found
+    listed: Vec<(usize, String)>,
     count: usize,
 }
 
@@ -481,30 +541,48 @@ impl Malformed {
         self.count += 1;
         if self.listed.len() < PROBLEMS_SHOWN {
             self.listed
-                .push(format!("{}:{number}: {message}", path.display()));
+                .push((number, format!("{}:{number}: {message}", path.display())));
         }
     }
 
+    /// Adds the lines another pass over the file found: the first ones of both, by line.
+    fn merge(&mut self, other: Malformed) {
+        self.count += other.count;
+        self.listed.extend(other.listed);
+        self.listed.sort_by_key(|(number, _)| *number);
+        self.listed.truncate(PROBLEMS_SHOWN);
+    }
+
     /// Every line listed, then how many there are when some were left out.
-    fn check(mut self, path: &Path) -> Result<()> {
+    fn check(self, path: &Path) -> Result<()> {
+        let mut listed: Vec<String> = self.listed.into_iter().map(|(_, line)| line).collect();
         if self.count > PROBLEMS_SHOWN {
-            self.listed.push(format!(
+            listed.push(format!(
                 "{}: {} malformed lines in all ({PROBLEMS_SHOWN} shown)",
                 path.display(),
                 self.count
             ));
         }
-        if !self.listed.is_empty() {
-            bail!("code set file is malformed:\n{}", self.listed.join("\n"));
+        if !listed.is_empty() {
+            bail!("code set file is malformed:\n{}", listed.join("\n"));
         }
         Ok(())
     }
 }
 
-/// [`load_order_file`] over a reader, lines of at most `limit` bytes.
-fn read_order_file(mut input: impl BufRead, path: &Path, limit: u64) -> Result<CodeSet> {
+/// One line of an order file in its layout, before its code is checked against a system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct OrderLine {
+    number: usize,
+    code: String,
+    billable: bool,
+    description: String,
+}
+
+/// [`load_order_file_of_either`] over a reader, lines of at most `limit` bytes.
+fn read_order_file(mut input: impl BufRead, path: &Path, limit: u64) -> Result<(System, CodeSet)> {
     let read_error = || format!("cannot read code set {}", path.display());
-    let mut rows: Vec<(String, &'static str, String)> = Vec::new();
+    let mut lines: Vec<OrderLine> = Vec::new();
     let mut malformed = Malformed::default();
     let mut line = Vec::new();
     let mut number = 0;
@@ -518,15 +596,15 @@ fn read_order_file(mut input: impl BufRead, path: &Path, limit: u64) -> Result<C
             continue;
         }
         let parsed = if whole {
-            parse_order_line(text)
+            parse_order_line(text, number)
         } else {
             Err(bounded::too_long(limit))
         };
         match parsed {
-            Ok(row) => rows.push(row),
+            Ok(row) => lines.push(row),
             // Said without quoting the line: the file may be anything, a link to a secret one
             // say.
-            Err(_) if rows.is_empty() && malformed.count == 0 => bail!(
+            Err(_) if lines.is_empty() && malformed.count == 0 => bail!(
                 "{} is not a CMS order file (its first line is not in the order-file layout: \
                  order number, code, billable flag 0 or 1, short and long titles)",
                 path.display()
@@ -534,6 +612,17 @@ fn read_order_file(mut input: impl BufRead, path: &Path, limit: u64) -> Result<C
             Err(message) => malformed.add(path, number, &message),
         }
     }
+    let system = order_file_system_of(&lines);
+    let mut rows: Vec<Row> = Vec::with_capacity(lines.len());
+    let mut wrong_codes = Malformed::default();
+    for line in lines {
+        match check_order_code(system, line) {
+            Ok(Some(row)) => rows.push(row),
+            Ok(None) => {}
+            Err((number, message)) => wrong_codes.add(path, number, &message),
+        }
+    }
+    malformed.merge(wrong_codes);
     malformed.check(path)?;
     if rows.is_empty() {
         bail!("{}: code set file has no codes", path.display());
@@ -543,7 +632,66 @@ fn read_order_file(mut input: impl BufRead, path: &Path, limit: u64) -> Result<C
     for (code, status, description) in rows {
         text.push_str(&format!("{code}\t{status}\t{description}\n"));
     }
-    Ok(CodeSet::from_lines(Lines::new(text)))
+    Ok((system, CodeSet::from_lines(Lines::new(text))))
+}
+
+/// ICD-10-PCS when more codes can only be PCS codes than can be ICD-10-CM codes.
+fn order_file_system_of(lines: &[OrderLine]) -> System {
+    let only_pcs = |code: &str| {
+        super::is_well_formed(System::Icd10pcs, code)
+            && (code.starts_with(|c: char| c.is_ascii_digit())
+                || !super::is_well_formed(System::Icd10cm, code))
+    };
+    let pcs = lines.iter().filter(|l| only_pcs(&l.code)).count();
+    let cm = lines
+        .iter()
+        .filter(|l| super::is_well_formed(System::Icd10cm, &l.code) && !only_pcs(&l.code))
+        .count();
+    if pcs > cm {
+        System::Icd10pcs
+    } else {
+        System::Icd10cm
+    }
+}
+
+/// A row of a set being built: code, status, description.
+type Row = (String, &'static str, String);
+
+/// The row a line adds to the set of `system`: `None` for a PCS table heading (flag 0: the
+/// embedded PCS sets hold only complete codes), an error `(line, message)` for a code that is
+/// not of the system's shape.
+fn check_order_code(
+    system: System,
+    line: OrderLine,
+) -> std::result::Result<Option<Row>, (usize, String)> {
+    let malformed = |what: &str| {
+        Err((
+            line.number,
+            format!("code `{}` is not a well-formed {what}", line.code),
+        ))
+    };
+    match (system, line.billable) {
+        (System::Icd10pcs, true) if !super::is_well_formed(System::Icd10pcs, &line.code) => {
+            malformed("ICD-10-PCS code (7 characters, digits and letters but I and O)")
+        }
+        (System::Icd10pcs, false) => {
+            let heading = (1..=7).contains(&line.code.len())
+                && super::is_well_formed(System::Icd10pcs, &format!("{:0<7}", line.code));
+            if heading {
+                Ok(None)
+            } else {
+                malformed("ICD-10-PCS table heading")
+            }
+        }
+        (System::Icd10pcs, true) => Ok(Some((line.code, "billable", line.description))),
+        (_, _) if !super::is_well_formed(System::Icd10cm, &line.code) => {
+            malformed("ICD-10-CM code")
+        }
+        (_, billable) => {
+            let status = if billable { "billable" } else { "header" };
+            Ok(Some((line.code, status, line.description)))
+        }
+    }
 }
 
 /// Reads one line (without its `\n`) into `line`: `Some(true)` when whole, `Some(false)` when
@@ -580,7 +728,10 @@ fn read_line_within(
     }
 }
 
-fn parse_order_line(line: &str) -> std::result::Result<(String, &'static str, String), String> {
+/// One line in the order-file layout: order number (5), code (7), billable flag (`0`/`1`),
+/// short title (60), long title; the long title is the description (the short one when there
+/// is no long one).
+fn parse_order_line(line: &str, number: usize) -> std::result::Result<OrderLine, String> {
     let chars: Vec<char> = line.chars().collect();
     let field = |from: usize, to: usize| -> String {
         chars
@@ -599,12 +750,12 @@ fn parse_order_line(line: &str) -> std::result::Result<(String, &'static str, St
         return Err(format!("order number `{}` is not a number", order.trim()));
     }
     let code = field(6, 13).trim().to_ascii_uppercase();
-    if !super::is_well_formed(System::Icd10cm, &code) {
-        return Err(format!("code `{code}` is not a well-formed ICD-10-CM code"));
+    if code.is_empty() || !code.bytes().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(format!("code `{code}` is not a code"));
     }
-    let status = match field(14, 15).as_str() {
-        "1" => "billable",
-        "0" => "header",
+    let billable = match field(14, 15).as_str() {
+        "1" => true,
+        "0" => false,
         other => return Err(format!("billable flag `{other}` is not 0 or 1")),
     };
     let long = field(77, chars.len()).trim().to_string();
@@ -616,7 +767,12 @@ fn parse_order_line(line: &str) -> std::result::Result<(String, &'static str, St
     if description.is_empty() {
         return Err("title is empty".to_string());
     }
-    Ok((code, status, description.replace('\t', " ")))
+    Ok(OrderLine {
+        number,
+        code,
+        billable,
+        description: description.replace('\t', " "),
+    })
 }
 
 #[cfg(test)]
@@ -664,7 +820,76 @@ mod tests {
     }
 
     fn read_order_text(text: &str, limit: u64) -> Result<CodeSet> {
-        read_order_file(text.as_bytes(), Path::new("o.txt"), limit)
+        read_order_file(text.as_bytes(), Path::new("o.txt"), limit).map(|(_, set)| set)
+    }
+
+    fn pcs_line(order: u32, code: &str, flag: u8, title: &str) -> String {
+        format!("{order:05} {code:<7} {flag} {title:<60} {title}\n")
+    }
+
+    #[test]
+    fn a_pcs_order_file_is_told_by_its_codes() {
+        let text = [
+            pcs_line(1, "0DT", 0, "Gastrointestinal System, Resection"),
+            pcs_line(
+                2,
+                "0DTJ4ZZ",
+                1,
+                "Resection of Appendix, Percutaneous Endoscopic Approach",
+            ),
+            pcs_line(3, "BW03ZZZ", 1, "Plain Radiography of Chest"),
+            // Shaped like ICD-10-CM too (B03.0ZZZ would be one), but in a PCS file.
+            pcs_line(4, "B030ZZZ", 1, "Plain Radiography of Cisterna"),
+        ]
+        .concat();
+        let (system, set) = read_order_file(text.as_bytes(), Path::new("p.txt"), 4096).unwrap();
+        assert_eq!(system, System::Icd10pcs);
+        assert_eq!(set.status("0DTJ4ZZ"), Some(Status::Billable));
+        assert_eq!(set.status("B030ZZZ"), Some(Status::Billable));
+        // Table headings are not codes.
+        assert_eq!(set.status("0DT"), None);
+        assert_eq!(set.entries().len(), 3);
+        let cm = [
+            order_line(1, "E119", "Diabetes"),
+            order_line(2, "I10", "Hypertension"),
+        ]
+        .concat();
+        let (system, _) = read_order_file(cm.as_bytes(), Path::new("c.txt"), 4096).unwrap();
+        assert_eq!(system, System::Icd10cm);
+    }
+
+    #[test]
+    fn a_malformed_pcs_line_is_named_by_file_and_line() {
+        let text = [
+            pcs_line(
+                1,
+                "0DTJ4ZZ",
+                1,
+                "Resection of Appendix, Percutaneous Endoscopic Approach",
+            ),
+            pcs_line(2, "0DTJ4Z", 1, "Six characters"),
+            pcs_line(
+                3,
+                "0DTJ4ZZ",
+                1,
+                "Resection of Appendix, Percutaneous Endoscopic Approach",
+            )
+            .replacen(" 1 ", " 7 ", 1),
+            pcs_line(4, "0DTJ0ZZ", 1, "Resection of Appendix, Open Approach"),
+            pcs_line(5, "0DTJOZZ", 1, "A letter O"),
+        ]
+        .concat();
+        let message = read_order_file(text.as_bytes(), Path::new("p.txt"), 4096)
+            .err()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            message,
+            "code set file is malformed:\n\
+             p.txt:2: code `0DTJ4Z` is not a well-formed ICD-10-PCS code (7 characters, digits and letters but I and O)\n\
+             p.txt:3: billable flag `7` is not 0 or 1\n\
+             p.txt:5: code `0DTJOZZ` is not a well-formed ICD-10-PCS code (7 characters, digits and letters but I and O)"
+        );
     }
 
     #[test]
@@ -741,16 +966,16 @@ mod tests {
             "Type 2 diabetes mellitus without complications",
             "Type 2 diabetes mellitus without complications"
         );
-        let (code, status, description) = parse_order_line(&line).unwrap();
-        assert_eq!((code.as_str(), status), ("E119", "billable"));
+        let parsed = parse_order_line(&line, 1).unwrap();
+        assert_eq!((parsed.code.as_str(), parsed.billable), ("E119", true));
         assert_eq!(
-            description,
+            parsed.description,
             "Type 2 diabetes mellitus without complications"
         );
-        assert!(parse_order_line("00001 E119").is_err());
+        assert!(parse_order_line("00001 E119", 1).is_err());
         let bad_flag = line.replacen(" 1 ", " x ", 1);
         assert!(
-            parse_order_line(&bad_flag)
+            parse_order_line(&bad_flag, 1)
                 .unwrap_err()
                 .contains("billable flag")
         );

@@ -15,6 +15,7 @@
 pub mod codeset;
 pub mod nearby;
 pub(crate) mod notes;
+pub mod pcs;
 pub mod release;
 
 use std::fmt;

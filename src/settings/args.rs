@@ -22,8 +22,8 @@ pub struct SessionOptions {
     /// When to use colour (NO_COLOR turns `auto` off) [default: the config file's, else auto]
     #[arg(long, value_enum)]
     pub color: Option<ColorChoice>,
-    /// A CMS ICD-10-CM order file (icd10cm_order_YYYY.txt) to grade against instead of the
-    /// embedded set
+    /// A CMS ICD-10-CM or ICD-10-PCS order file (icd10cm_order_YYYY.txt,
+    /// icd10pcs_order_YYYY.txt; told by content) to grade against instead of that embedded set
     #[arg(long, value_name = "FILE")]
     pub codeset: Option<PathBuf>,
 }
@@ -45,7 +45,8 @@ pub struct ReportOptions {
 #[derive(Debug, Clone, Default, clap::Args)]
 #[command(next_help_heading = HEADING)]
 pub struct CodesetOption {
-    /// A CMS ICD-10-CM order file (icd10cm_order_YYYY.txt) to use instead of the embedded set
+    /// A CMS ICD-10-CM or ICD-10-PCS order file (icd10cm_order_YYYY.txt,
+    /// icd10pcs_order_YYYY.txt; told by content) to use instead of that embedded set
     #[arg(long, value_name = "FILE")]
     pub codeset: Option<PathBuf>,
 }

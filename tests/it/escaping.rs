@@ -297,10 +297,10 @@ fn lookup_csv_guards_formulas_in_every_echoed_column() {
     assert_eq!(
         lines[1..],
         [
-            "\"'=HYPERLINK(\"\"x\"\")\",,,invalid,,,,,,,,,,,,",
-            "'+E11,,,invalid,,,,,,,,,,,,",
-            "'-1,,,invalid,,,,,,,,,,,,",
-            "'@A1,,,invalid,,,,,,,,,,,,",
+            "\"'=HYPERLINK(\"\"x\"\")\",,,invalid,,,,,,,,,,,,,",
+            "'+E11,,,invalid,,,,,,,,,,,,,",
+            "'-1,,,invalid,,,,,,,,,,,,,",
+            "'@A1,,,invalid,,,,,,,,,,,,,",
         ]
     );
     // Ordinary input is written as before.
