@@ -26,6 +26,7 @@ Examples:
   codedrill drill terminology --seed 42
   codedrill drill icd10cm-injury --review        your past misses first
   codedrill drill interview --mode transcribe    retype the codes: pure keying speed
+  codedrill drill --mode axes -n 10              build PCS codes, graded axis by axis
   codedrill drill --generate icd10cm:E00-E89 -n 10   random endocrine codes
   echo E11.9 | codedrill drill -n 1 --seed 1    piped: one answer per line";
 
@@ -40,7 +41,10 @@ pub struct Args {
     pub count: Option<usize>,
     #[command(flatten)]
     pub session: SessionArgs,
-    /// recall: the description is shown and the code typed; transcribe: the code is shown and retyped
+    /// recall: the description is shown and the code typed; transcribe: the code is shown and
+    /// retyped; axes: ICD-10-PCS items only, graded character by character (section, body
+    /// system, root operation, body part, approach, device, qualifier) [default decks for axes:
+    /// icd10pcs-surgery and icd10pcs-other]
     #[arg(long, value_enum, default_value_t = DrillMode::Recall)]
     pub mode: DrillMode,
     /// Draw random billable codes from a code set instead of a deck, the official description
@@ -62,16 +66,31 @@ pub struct Args {
 pub enum DrillMode {
     Recall,
     Transcribe,
+    /// Build the code: a PCS procedure note, graded axis by axis
+    Axes,
 }
+
+/// The shipped PCS decks `--mode axes` drills when no deck is named.
+const AXES_DECKS: [&str; 2] = ["icd10pcs-surgery", "icd10pcs-other"];
 
 pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     let codes = settings.code_sets()?;
     let count = settings.drill_count(args.count);
-    let decks = settings.decks(&args.decks);
+    let axes = args.mode == DrillMode::Axes;
+    let pcs_decks = AXES_DECKS.map(String::from);
+    let decks = match settings.decks(&args.decks) {
+        [] if axes => &pcs_decks[..],
+        decks => decks,
+    };
+    // The axes drill is practice (or review) as the log knows it: its answers are recalled.
     let mode = match (args.mode, args.review) {
         (DrillMode::Transcribe, _) => Mode::Transcribe,
-        (DrillMode::Recall, true) => Mode::Review,
-        (DrillMode::Recall, false) => Mode::Practice,
+        (DrillMode::Recall | DrillMode::Axes, true) => Mode::Review,
+        (DrillMode::Recall | DrillMode::Axes, false) => Mode::Practice,
+    };
+    let load = |decks: &[String]| -> Result<Vec<crate::deck::Item>> {
+        let items = load_items(decks, codes)?;
+        if axes { pcs_items(items) } else { Ok(items) }
     };
     let info = session_info(settings, mode);
     let mut pile = None;
@@ -79,10 +98,13 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     let items = match &args.generate {
         Some(spec) => {
             let seed = args.session.seed.unwrap_or_else(Rng::clock_seed);
+            if axes && spec.system != crate::codes::System::Icd10pcs {
+                anyhow::bail!("--mode axes drills ICD-10-PCS codes: --generate icd10pcs[:RANGE]");
+            }
             generate::generate(codes, spec, count, seed)?
         }
         None if args.review => {
-            let all = load_items(decks, codes)?;
+            let all = load(decks)?;
             let history = Pile::from_log(settings.log_path()?, &info.user)?;
             let items = history.arrange(arrange(all.clone(), &args.session, None), count);
             from_review = history.count_in(&items);
@@ -92,7 +114,7 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
             pile = Some((history, all));
             items
         }
-        None => arrange(load_items(decks, codes)?, &args.session, Some(count)),
+        None => arrange(load(decks)?, &args.session, Some(count)),
     };
     if from_review > 0 {
         tell(&format!(
@@ -107,9 +129,14 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         duration: None,
         feedback: true,
         from_review,
+        axes,
     };
     let outcome = run_plan(&plan, settings, codes, settings.strict(args.strict))?;
     print_summary(&outcome.summary, mode, &outcome.palette)?;
+    if axes {
+        let by_axis = crate::drill::render::axis_summary(&outcome.results, &outcome.palette);
+        write!(io::stdout(), "{by_axis}")?;
+    }
     if let Some((mut history, all)) = pile {
         for result in &outcome.results {
             history.record(&plan.info.user, &result.attempt.as_ref());
@@ -136,6 +163,20 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         Some(failure) => Err(failure),
         None => Ok(ExitStatus::Success),
     }
+}
+
+/// The items `--mode axes` can drill: those answered with one ICD-10-PCS code.
+fn pcs_items(items: Vec<crate::deck::Item>) -> Result<Vec<crate::deck::Item>> {
+    let pcs: Vec<_> = items
+        .into_iter()
+        .filter(|item| item.system == crate::codes::System::Icd10pcs)
+        .collect();
+    if pcs.is_empty() {
+        anyhow::bail!(
+            "--mode axes drills ICD-10-PCS items, and these decks have none (try icd10pcs-surgery or icd10pcs-other)"
+        );
+    }
+    Ok(pcs)
 }
 
 /// Says something about the session before it starts: on the terminal with the banner, on

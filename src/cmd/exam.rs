@@ -121,6 +121,7 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         duration: setup.duration,
         feedback: false,
         from_review: 0,
+        axes: false,
     };
     let finished = drill::run_plan(&plan, settings, codes, settings.strict(args.strict))?;
     let mut exam = ExamResult::with_pretest(

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::session::{ItemResult, Mode, Summary};
 use super::wrap::{cut_at_word, terminal_width, wrap_line};
+use crate::codes::pcs;
 use crate::codes::{self, CodeSets, System};
 use crate::metrics::RATES_FROM_MS;
 use crate::score::{Detail, Verdict};
@@ -140,7 +141,22 @@ fn describe_answer(system: System, answer: &str, codes: Option<&CodeSets>) -> Ve
 /// wrapped to the terminal. The typed text and everything from the deck or a code-set file is
 /// shown through [`visible`].
 pub fn feedback(result: &ItemResult, codes: Option<&CodeSets>, palette: &Palette) -> String {
-    feedback_at(result, codes, palette, terminal_width())
+    feedback_at(result, codes, palette, terminal_width(), Axes::Differing)
+}
+
+/// [`feedback`] for the "build the code" drill (`--mode axes`): the answer's seven characters
+/// walked one by one, each right or wrong.
+pub fn axes_feedback(result: &ItemResult, codes: Option<&CodeSets>, palette: &Palette) -> String {
+    feedback_at(result, codes, palette, terminal_width(), Axes::All)
+}
+
+/// Which characters of a PCS answer the feedback explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Axes {
+    /// Those the typed code got wrong.
+    Differing,
+    /// All seven, right or wrong.
+    All,
 }
 
 /// [`feedback`] in lines of at most `width` columns, each labelled line continuing under its
@@ -150,6 +166,7 @@ fn feedback_at(
     codes: Option<&CodeSets>,
     palette: &Palette,
     width: usize,
+    axes: Axes,
 ) -> String {
     let a = &result.attempt;
     let item = &result.item;
@@ -189,6 +206,13 @@ fn feedback_at(
         let label = if index == 0 { "answer   " } else { "" };
         text.push_str(&labelled(label, &palette.bold(&visible(line)), width));
     }
+    if a.mode == Mode::Transcribe {
+        text.push_str(&transcription_marks(result));
+    } else if axes == Axes::All {
+        text.push_str(&axis_walk(result, palette, width));
+    } else if result.outcome.verdict != Verdict::Correct {
+        text.push_str(&axis_differences(result, width));
+    }
     let single = !a.entered.contains([';', ',', ' ']) && !item.answer.contains(';');
     if single
         && result.outcome.verdict != Verdict::Correct
@@ -217,6 +241,182 @@ fn feedback_at(
             super::session::ENTERED_CAP
         );
         text.push_str(&wrap_line(&note, width, "  ", "   "));
+    }
+    text
+}
+
+/// Under a retyped code that is not the one shown: a `^` under each character that differs
+/// (or is missing or extra), lined up with the answer's code.
+fn transcription_marks(result: &ItemResult) -> String {
+    let (item, a) = (&result.item, &result.attempt);
+    let typed = codes::split_codes(item.system, &a.entered);
+    if result.outcome.verdict == Verdict::Correct || item.answer.contains(';') || typed.len() != 1 {
+        return String::new();
+    }
+    let written = |raw: &str| {
+        let normal = codes::normalize(item.system, raw);
+        if codes::is_well_formed(item.system, raw) {
+            codes::display_code(item.system, &normal)
+        } else {
+            raw.trim().to_uppercase()
+        }
+    };
+    let (want, got): (Vec<char>, Vec<char>) = (
+        written(&item.answer).chars().collect(),
+        written(&typed[0]).chars().collect(),
+    );
+    let marks: String = (0..want.len().max(got.len()))
+        .map(|at| {
+            if want.get(at) == got.get(at) {
+                ' '
+            } else {
+                '^'
+            }
+        })
+        .collect();
+    if !marks.contains('^') {
+        return String::new();
+    }
+    format!("{}{}\n", " ".repeat(ANSWER_COLUMN), marks.trim_end())
+}
+
+/// For a PCS answer: each character the typed code got wrong, by position and axis, with what
+/// both values mean (read in their own code's table, whether or not the typed code exists).
+fn axis_differences(result: &ItemResult, width: usize) -> String {
+    let (item, a) = (&result.item, &result.attempt);
+    let mut text = String::new();
+    let mut label = "axes     ";
+    // In a record of several codes, each line says which typed code it reads.
+    let several = item.answer.contains(';');
+    for (want, got) in pcs::near_pairs(item.system, &item.answer, &a.entered) {
+        for difference in pcs::differences(&want, &got) {
+            let sentence = match several {
+                true => format!("{got} for {want}: {}", difference.sentence()),
+                false => difference.sentence(),
+            };
+            text.push_str(&labelled(label, &visible(&sentence), width));
+            label = "";
+        }
+    }
+    text
+}
+
+/// For the "build the code" drill: the answer's seven characters, each with its axis, right or
+/// wrong against the typed code closest to it, and what the values mean.
+fn axis_walk(result: &ItemResult, palette: &Palette, width: usize) -> String {
+    let (item, a) = (&result.item, &result.attempt);
+    let Some(want) = pcs::answer_codes(item.system, &item.answer)
+        .into_iter()
+        .next()
+    else {
+        return String::new();
+    };
+    let (Some(section), Some(wanted)) = (pcs::section_of(&want), pcs::characters(&want)) else {
+        return String::new();
+    };
+    let typed: Vec<String> = codes::split_codes(item.system, &a.entered)
+        .iter()
+        .map(|code| codes::normalize(item.system, code))
+        .collect();
+    let got = pcs::closest(&want, &typed).and_then(|code| pcs::characters(code));
+    let axis_width = section
+        .keys
+        .iter()
+        .map(|k| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut text = String::new();
+    if got.is_none() && !a.entered.trim().is_empty() {
+        let note = "what you typed is no 7-character PCS code: the answer, character by character";
+        text.push_str(&labelled("axes     ", note, width));
+    }
+    for (at, w) in wanted.iter().enumerate() {
+        let margin = if at == 0 && text.is_empty() {
+            "  axes      "
+        } else {
+            "            "
+        };
+        let head = format!("{margin}{} {:<axis_width$}  ", w.position, section.keys[at]);
+        let (mark, body) = match got.as_ref().map(|g| &g[at]) {
+            Some(g) if g.value == w.value => (
+                palette.green("right"),
+                format!("{} {}", w.value, w.meaning_text()),
+            ),
+            Some(g) => (
+                palette.red("wrong"),
+                format!(
+                    "{} {}; the answer is {}",
+                    g.value,
+                    g.meaning_text(),
+                    w.described()
+                ),
+            ),
+            None => (
+                "     ".to_string(),
+                format!("{} {}", w.value, w.meaning_text()),
+            ),
+        };
+        let rest = " ".repeat(head.chars().count() + 9);
+        let line = format!("{mark}  {}", visible(&body));
+        text.push_str(&wrap_line(&line, width, &head, &rest));
+    }
+    text
+}
+
+/// Accuracy per PCS axis over a session's answers (the "build the code" drill's summary):
+/// which characters of the answers were typed right, so a learner sees her weak axis.
+pub fn axis_summary(results: &[ItemResult], palette: &Palette) -> String {
+    let mut tally: Vec<(usize, &'static str, u64, u64)> = Vec::new();
+    let mut items = 0;
+    for result in results {
+        let a = &result.attempt;
+        let Some(marks) = pcs::AxisMarks::of(a.system, &a.expected, &a.entered) else {
+            continue;
+        };
+        items += 1;
+        for (position, axis, right) in marks.each() {
+            let at = match tally.iter().position(|t| t.0 == position && t.1 == axis) {
+                Some(at) => at,
+                None => {
+                    tally.push((position, axis, 0, 0));
+                    tally.len() - 1
+                }
+            };
+            tally[at].2 += u64::from(right);
+            tally[at].3 += 1;
+        }
+    }
+    if items == 0 {
+        return String::new();
+    }
+    tally.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "\n{}",
+        palette.bold(&format!(
+            "Accuracy by axis ({items} PCS {})",
+            if items == 1 { "answer" } else { "answers" }
+        ))
+    );
+    let share = |t: &(usize, &str, u64, u64)| t.2 as f64 / t.3 as f64;
+    let weakest = tally
+        .iter()
+        .filter(|t| t.2 < t.3)
+        .min_by(|a, b| share(a).total_cmp(&share(b)));
+    for t in &tally {
+        let label = format!("{} {}", t.0, t.1);
+        let _ = write!(
+            text,
+            "  {label:<34} {:>3} of {:<3} {:>6.1}%",
+            t.2,
+            t.3,
+            share(t) * 100.0
+        );
+        if weakest.is_some_and(|w| std::ptr::eq(w, t)) {
+            let _ = write!(text, "  {}", palette.yellow("← weakest"));
+        }
+        text.push('\n');
     }
     text
 }
@@ -484,7 +684,7 @@ mod tests {
         let mut result = hostile_miss();
         result.item.rationale = "the seventh character names the encounter, here the first".into();
         result.item.accept = String::new();
-        let text = feedback_at(&result, None, &PLAIN, 40);
+        let text = feedback_at(&result, None, &PLAIN, 40, Axes::Differing);
         assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
         let why: Vec<&str> = text
             .lines()
@@ -498,6 +698,69 @@ mod tests {
             ],
             "{text}"
         );
+    }
+
+    /// A missed item of `system` with `answer`, typed `typed`, in `mode`.
+    fn miss(system: System, answer: &str, typed: &str, mode: Mode) -> ItemResult {
+        let mut result = hostile_miss();
+        result.item.system = system;
+        result.item.answer = answer.to_string();
+        result.item.accept = String::new();
+        result.item.rationale = String::new();
+        result.attempt.system = system;
+        result.attempt.expected = answer.to_string();
+        result.attempt.entered = typed.to_string();
+        result.attempt.mode = mode;
+        result
+    }
+
+    #[test]
+    fn a_pcs_miss_names_each_wrong_character() {
+        let result = miss(System::Icd10pcs, "0FT44ZZ", "0FT40ZZ", Mode::Practice);
+        let text = feedback_at(&result, None, &PLAIN, 1000, Axes::Differing);
+        assert!(
+            text.contains(
+                "  axes      character 5, approach: you typed 0 (Open), the answer is 4 (Percutaneous Endoscopic)\n"
+            ),
+            "{text}"
+        );
+        // In a record the line says which codes it compares.
+        let record = miss(
+            System::Icd10cmPcs,
+            "K35.30;0DTJ4ZZ",
+            "K35.30 0DTJ0ZZ",
+            Mode::Practice,
+        );
+        let text = feedback_at(&record, None, &PLAIN, 1000, Axes::Differing);
+        assert!(
+            text.contains("axes      0DTJ0ZZ for 0DTJ4ZZ: character 5"),
+            "{text}"
+        );
+        // The axes drill walks all seven, right or wrong.
+        let text = feedback_at(&result, None, &PLAIN, 1000, Axes::All);
+        assert!(
+            text.contains("3 root operation  right  T Resection"),
+            "{text}"
+        );
+        assert!(
+            text.contains("5 approach        wrong  0 Open; the answer is 4"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_transcription_miss_marks_the_characters_that_differ() {
+        let result = miss(System::Icd10cm, "E11.9", "e11.8", Mode::Transcribe);
+        let text = feedback_at(&result, None, &PLAIN, 1000, Axes::Differing);
+        let lines: Vec<&str> = text.lines().collect();
+        let answer = lines
+            .iter()
+            .position(|l| l.starts_with("  answer"))
+            .unwrap();
+        assert_eq!(lines[answer + 1], "                ^", "{text}");
+        let short = miss(System::Icd10pcs, "0FT44ZZ", "0FT44", Mode::Transcribe);
+        let text = feedback_at(&short, None, &PLAIN, 1000, Axes::Differing);
+        assert!(text.contains("\n                 ^^\n"), "{text}");
     }
 
     #[test]

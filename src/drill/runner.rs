@@ -88,6 +88,9 @@ pub struct Plan {
     pub feedback: bool,
     /// How many items, from the first, come from the review pile: their prompts are marked.
     pub from_review: usize,
+    /// The "build the code" drill (`--mode axes`): feedback walks a PCS answer's seven
+    /// characters.
+    pub axes: bool,
 }
 
 /// What a session needs besides its plan.
@@ -204,7 +207,12 @@ fn ask_items(
         if plan.feedback
             && let Some((_, result)) = results.last()
         {
-            write!(out, "{}", render::feedback(result, ctx.codes, &ctx.palette))?;
+            let text = if plan.axes {
+                render::axes_feedback(result, ctx.codes, &ctx.palette)
+            } else {
+                render::feedback(result, ctx.codes, &ctx.palette)
+            };
+            write!(out, "{text}")?;
             out.flush()?;
         }
         let more = index + 1 < plan.items.len();

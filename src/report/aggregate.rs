@@ -121,6 +121,8 @@ pub struct Aggregator {
     transcription: Accumulator,
     /// Per session, when asked for ([`Aggregator::with_sessions`])
     sessions: Option<Runs<SessionSums>>,
+    /// Per PCS axis, when grouping by axis (the other groups then hold only the overall sums)
+    axes: Option<super::axes::AxisGroups>,
     /// Scratch for `deck/item` keys
     key: String,
 }
@@ -142,6 +144,7 @@ impl Aggregator {
             skipped: 0,
             transcription: Accumulator::default(),
             sessions: (by == GroupBy::Session).then(Runs::default),
+            axes: (by == GroupBy::Axis).then(Default::default),
             key: String::new(),
         }
     }
@@ -183,6 +186,7 @@ impl Aggregator {
             GroupBy::Session => attempt.session,
             GroupBy::User => attempt.user,
             GroupBy::Mode => attempt.mode.name(),
+            GroupBy::Axis => "",
             GroupBy::Item => {
                 self.key.clear();
                 self.key.push_str(attempt.deck);
@@ -221,6 +225,9 @@ impl Aggregator {
             *self.kinds.entry(kind_name(attempt.detail), || 0) += 1;
         }
         self.answer_times[bin_of(attempt.elapsed_ms)] += 1;
+        if let Some(axes) = &mut self.axes {
+            axes.add(attempt);
+        }
     }
 
     /// A transcription attempt: in its own sums, and in its own group when grouping by mode.
@@ -264,6 +271,9 @@ impl Aggregator {
         }
         self.skipped += other.skipped;
         self.transcription.merge(&other.transcription);
+        if let (Some(mine), Some(theirs)) = (&mut self.axes, other.axes) {
+            mine.merge(theirs);
+        }
         if let (Some(mine), Some(theirs)) = (&mut self.sessions, other.sessions) {
             for (key, sums) in theirs.into_entries() {
                 match mine.get(&key) {
@@ -320,6 +330,9 @@ impl Aggregator {
         let sessions = self.sessions.take().unwrap_or_default();
         if self.by == GroupBy::Session {
             name_sessions(&mut groups, &sessions);
+        }
+        if let Some(axes) = self.axes.take() {
+            groups = axes.into_groups();
         }
         let transcription =
             (self.transcription.attempts() > 0).then(|| rounded(self.transcription.metrics()));

@@ -9,6 +9,7 @@
 //! group and day (for exact medians): nothing else grows with the number of rows.
 
 pub(crate) mod aggregate;
+mod axes;
 mod charts;
 mod csv;
 mod escape;
@@ -48,6 +49,9 @@ pub enum GroupBy {
     User,
     /// practice, review, exam or transcribe
     Mode,
+    /// ICD-10-PCS attempts by the axes of their answer (root operation, body part,
+    /// approach...): correct when that character was typed right
+    Axis,
 }
 
 impl GroupBy {
@@ -62,6 +66,7 @@ impl GroupBy {
             GroupBy::Session => "session",
             GroupBy::User => "user",
             GroupBy::Mode => "mode",
+            GroupBy::Axis => "axis",
         }
     }
 }

@@ -14,6 +14,7 @@ mod escaping;
 mod flag;
 mod modes;
 mod pages;
+mod pcs;
 mod props;
 mod pty;
 mod reliability;
