@@ -154,7 +154,7 @@ pub fn embedded_description(name: &str) -> Option<&'static str> {
         }
         "icd10pcs-surgery" => "inpatient procedures: root operation, body part, approach, device",
         "icd10pcs-other" => {
-            "PCS beyond surgery: obstetrics, placement, transfusions, imaging, radiation, therapy"
+            "PCS beyond surgery: obstetrics, transfusions, imaging, radiation and more"
         }
         "interview" => "diagnoses and procedures mixed, as an employer's coding test asks them",
         "terminology" => "medical word parts and terms, answered as words, not codes",
