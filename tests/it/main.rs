@@ -16,3 +16,4 @@ mod props;
 mod pty;
 mod reliability;
 mod report;
+mod schedule;
