@@ -18,7 +18,7 @@ use crate::drill::schedule::time::{self, Moment};
 use crate::drill::schedule::{DuePlan, RELEARN_MS, Reviews, Schedule, State};
 use crate::drill::session::{ItemResult, Mode};
 use crate::drill::shuffle::Rng;
-use crate::drill::wrap::{terminal_width, wrap_line};
+use crate::drill::wrap::{terminal_width, wrap, wrap_line};
 use crate::drill::{SessionArgs, arrange, load_items, print_summary, run_plan, session_info};
 use crate::exit::ExitStatus;
 use crate::settings::Settings;
@@ -216,13 +216,19 @@ fn due_items(
     let new_limit = settings.new_limit(args.new);
     let mut plan = schedule.plan(arrange(all.clone(), &args.session, None), new_limit);
     if plan.items.is_empty() {
-        tell(&nothing_due(&schedule, &all, &plan, new_limit))?;
+        let nothing = nothing_due(&schedule, &all, &plan, new_limit);
+        tell(&wrap(&nothing, terminal_width(), "", "  "))?;
         return Ok(None);
     }
     if let Some(count) = args.count {
         plan.items.truncate(count);
     }
-    tell(&due_banner(&plan, new_limit))?;
+    tell(&wrap(
+        &due_banner(&plan, new_limit),
+        terminal_width(),
+        "",
+        "  ",
+    ))?;
     let spaced = Spaced {
         reviews,
         params,
