@@ -18,3 +18,4 @@ mod props;
 mod pty;
 mod reliability;
 mod report;
+mod schedule;
