@@ -53,14 +53,18 @@ fn line(cells: [&str; 6], source: &str) -> String {
     format!("{deck:<20} {items:>5} {new:>5} {learning:>8} {due:>5}  {systems:<21} {source}")
 }
 
-pub fn run(args: &Args) -> Result<ExitStatus> {
-    // `decks` takes --log and --user itself: the settings are resolved again with them.
-    let settings = Settings::resolve(Given {
-        log: args.shared.log.clone(),
-        user: args.shared.user.clone(),
-        ..Given::default()
-    })?;
-    let schedule = user_schedule(&settings)?;
+impl From<&ScheduleOptions> for Given {
+    fn from(options: &ScheduleOptions) -> Given {
+        Given {
+            log: options.log.clone(),
+            user: options.user.clone(),
+            ..Given::default()
+        }
+    }
+}
+
+pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
+    let schedule = user_schedule(settings)?;
     let mut out = std::io::stdout().lock();
     let header = ["deck", "items", "new", "learning", "due", "systems"];
     writeln!(out, "{}", line(header, "source"))?;
@@ -116,7 +120,19 @@ fn user_schedule(settings: &Settings) -> Result<Schedule> {
 
 /// One deck's line; its name and source come from a file name or the command line.
 fn row(deck: &Deck, counts: Counts, source: &str) -> String {
-    let systems: Vec<&str> = deck.systems().iter().map(|s| s.name()).collect();
+    // A record in two systems counts as both: the column lists code sets, once each.
+    let mut systems: Vec<&str> = Vec::new();
+    for system in deck.systems() {
+        let names = match system {
+            crate::codes::System::Icd10cmPcs => vec!["icd10cm", "icd10pcs"],
+            one => vec![one.name()],
+        };
+        for name in names {
+            if !systems.contains(&name) {
+                systems.push(name);
+            }
+        }
+    }
     let numbers =
         [counts.items, counts.new, counts.learning, counts.due_today].map(|n| n.to_string());
     let name = visible(&deck.name);
