@@ -154,7 +154,7 @@ fn case_text(result: &crate::drill::session::ItemResult) -> String {
         if let (true, Some(principal)) = (diff.principal_late, key.answer().first()) {
             parts.push(format!(
                 "principal not first: {}",
-                show(&[principal.clone()])
+                show(std::slice::from_ref(principal))
             ));
         }
     }
