@@ -349,7 +349,6 @@ fn read_span_within<R: Read, S: Read, F: FnMut() -> Result<S>>(
         .has_headers(false)
         .flexible(true)
         .from_reader(Fenced::new(input, &fence));
-    let doubled_quote = memchr::memmem::Finder::new(b"\"\"");
     let mut first = span.start == 0;
     let mut any = false;
     loop {
@@ -380,7 +379,7 @@ fn read_span_within<R: Read, S: Read, F: FnMut() -> Result<S>>(
             continue;
         }
         let mut fields = [""; 18];
-        if text_fields(&record, &doubled_quote, &mut fields) {
+        if text_fields(&record, &mut fields) {
             out.take(&record::parse_row(&fields), start, &mut lines)?;
         } else if !well_quoted(&record) {
             return read_rest_strictly(start, span.end, limit, &mut lines, &mut out);
@@ -562,7 +561,6 @@ fn line_start_after(file: &mut File, from: u64) -> Result<Option<u64>> {
 /// the slow way.
 fn text_fields<'r>(
     record: &'r simd_csv::ZeroCopyByteRecord<'_>,
-    doubled_quote: &memchr::memmem::Finder<'_>,
     fields: &mut [&'r str; 18],
 ) -> bool {
     if record.len() != fields.len() {
@@ -585,22 +583,23 @@ fn text_fields<'r>(
         }
         return true;
     }
-    if doubled_quote.find(line.as_bytes()).is_some() {
-        return false;
-    }
+    // Each field in quotes has two; the line has no others exactly when it holds twice as many
+    // quotes as such fields (so none is doubled inside one, and none is stray).
     let mut quoted = 0;
-    for (at, slot) in fields.iter_mut().enumerate() {
-        let (Some(raw), Some(inner)) = (record.get(at), record.unquote(at)) else {
-            return false;
+    for (slot, cell) in fields.iter_mut().zip(record.iter()) {
+        let text = match cell {
+            [b'"', inner @ .., b'"'] => {
+                quoted += 1;
+                inner
+            }
+            _ => cell,
         };
-        quoted += usize::from(inner.len() != raw.len());
-        match slice(inner) {
+        match slice(text) {
             Some(text) => *slot = text,
             None => return false,
         }
     }
-    let quotes = memchr::memchr_iter(b'"', line.as_bytes()).count();
-    quotes == 2 * quoted
+    memchr::memchr_iter(b'"', line.as_bytes()).count() == 2 * quoted
 }
 
 /// Line numbers of rows, found only when a warning needs one: the bytes before a row are
