@@ -290,11 +290,11 @@ pub fn parse_row<'a>(fields: &[&'a str; 18]) -> Result<AttemptRef<'a>, String> {
     let score = score_of(score)
         .filter(|s| (0.0..=1.0).contains(s))
         .ok_or_else(|| format!("`score` is not a number from 0 to 1: {score:?}"))?;
-    let first_key_ms = match milliseconds(15, first_key_ms) {
-        Ok(ms) => Some(ms),
+    let first_key_ms = match digits(first_key_ms.as_bytes()) {
+        Some(ms) if ms <= MAX_MS => Some(ms),
         // Empty when the answer was piped.
-        Err(_) if first_key_ms.trim().is_empty() => None,
-        Err(message) => return Err(message),
+        None if first_key_ms.trim().is_empty() => None,
+        _ => Some(milliseconds(15, first_key_ms)?),
     };
     Ok(AttemptRef {
         timestamp,
