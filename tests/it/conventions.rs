@@ -1,9 +1,10 @@
 //! The tabular's conventions outside the scorer: generated drills prompt with inclusion terms
-//! and explain where the prompt came from.
+//! and explain where the prompt came from, and `check` warns an author whose answer breaks an
+//! Excludes1 note or a "code first" order, without failing the deck.
 
 use std::collections::HashMap;
 
-use crate::common::{Scratch, codedrill, log_rows};
+use crate::common::{Scratch, codedrill, fixture, log_rows};
 use predicates::prelude::*;
 
 /// One generated item as the piped drill shows it.
@@ -167,4 +168,97 @@ fn prompt_title_restores_the_titles() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--generate"));
+}
+
+/// `check` on fixture decks: (exit code, stdout, stderr).
+fn check(decks: &[&str]) -> (i32, String, String) {
+    let output = codedrill()
+        .arg("check")
+        .args(decks.iter().map(|deck| fixture(&format!("decks/{deck}"))))
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn check_warns_of_two_codes_an_excludes1_note_keeps_apart() {
+    let (code, stdout, stderr) = check(&["conventions-excludes1.csv"]);
+    assert_eq!(code, 0, "warnings do not fail a deck: {stdout}");
+    let deck = fixture("decks/conventions-excludes1.csv");
+    assert!(
+        stdout.contains(&format!(
+            "{deck}:2: warning: answer holds E11.9 and E10.9, which Excludes1 at E11 keeps apart: \"type 1 diabetes mellitus (E10.-)\"; both are coded only when the conditions are unrelated\n"
+        )),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("warning:").count(), 1, "{stdout}");
+    assert!(
+        stdout.contains(&format!("{deck}: ok (2 items, 1 warning)")),
+        "{stdout}"
+    );
+    assert!(stderr.starts_with("1 warning "), "{stderr}");
+}
+
+#[test]
+fn check_warns_of_manifestations_out_of_order_or_alone() {
+    let (code, stdout, stderr) = check(&["conventions-code-first.csv"]);
+    assert_eq!(code, 0, "{stdout}");
+    let deck = fixture("decks/conventions-code-first.csv");
+    for (line, warning) in [
+        (
+            2,
+            "answer puts F02.80 first, but it is a manifestation code: its underlying condition comes first (Code first at F02: \"the underlying physiological condition, such as: ...\")",
+        ),
+        (
+            3,
+            "answer is F02.80 alone, a manifestation code: its underlying condition is coded first",
+        ),
+        (
+            4,
+            "answer puts E11.22 after N18.31, but Code first at N18: \"any associated: diabetic chronic kidney disease (E08.22, E09.22, E10.22, E11.22, E13.22)\" puts it before",
+        ),
+    ] {
+        let want = format!("{deck}:{line}: warning: {warning}");
+        assert!(stdout.contains(&want), "{want}\nnot in\n{stdout}");
+    }
+    assert_eq!(stdout.matches("warning:").count(), 3, "{stdout}");
+    assert!(stderr.starts_with("3 warnings "), "{stderr}");
+}
+
+#[test]
+fn check_warns_of_an_accepted_answer_the_answer_excludes() {
+    let (code, stdout, _) = check(&["conventions-accept.csv"]);
+    assert_eq!(code, 0, "{stdout}");
+    let deck = fixture("decks/conventions-accept.csv");
+    assert!(
+        stdout.contains(&format!(
+            "{deck}:2: warning: accepted answer 1 has E10.9 where the answer has E11.9, which Excludes1 at E10 keeps apart: \"type 2 diabetes mellitus (E11.-)\"; one prompt cannot be coded both ways"
+        )),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("warning:").count(), 1, "{stdout}");
+}
+
+#[test]
+fn a_clean_deck_gets_no_warning_and_problems_still_fail() {
+    let (code, stdout, stderr) = check(&["conventions-clean.csv"]);
+    assert_eq!(code, 0);
+    assert!(!stdout.contains("warning"), "{stdout}");
+    assert!(
+        stdout.ends_with("conventions-clean.csv: ok (5 items)\n"),
+        "{stdout}"
+    );
+    assert_eq!(stderr, "");
+    // A deck with a problem still fails, and the summary counts both.
+    let (code, stdout, stderr) = check(&["conventions-excludes1.csv", "duplicate-id.csv"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("duplicate-id.csv:4: duplicate id"),
+        "{stdout}"
+    );
+    assert_eq!(stderr.trim_end(), "1 problem found, and 1 warning");
 }
