@@ -9,7 +9,7 @@ use clap::ValueEnum;
 
 use crate::deck::Item;
 use crate::drill::ask;
-use crate::drill::generate::{self, GenerateSpec};
+use crate::drill::generate::{self, GenerateSpec, PromptSource};
 use crate::drill::history::Sessions;
 use crate::drill::review::{LEAVE_AFTER, Pile};
 use crate::drill::runner::Plan;
@@ -35,6 +35,7 @@ Examples:
   codedrill drill terminology --due --new 20     ... and up to 20 new items a day
   codedrill drill interview --mode transcribe    retype the codes: pure keying speed
   codedrill drill --generate icd10cm:E00-E89 -n 10   random endocrine codes
+  codedrill drill --generate icd10cm:E11 --prompt title   prompted by their titles
   echo E11.9 | codedrill drill -n 1 --seed 1    piped: one answer per line";
 
 #[derive(Debug, clap::Args)]
@@ -51,10 +52,14 @@ pub struct Args {
     /// recall: the description is shown and the code typed; transcribe: the code is shown and retyped
     #[arg(long, value_enum, default_value_t = DrillMode::Recall)]
     pub mode: DrillMode,
-    /// Draw random billable codes from a code set instead of a deck, the official description
-    /// as the prompt: icd10cm:E00-E89, icd10cm:E11, icd10pcs:0DT
+    /// Draw random billable codes from a code set instead of a deck: icd10cm:E00-E89,
+    /// icd10cm:E11, icd10pcs:0DT
     #[arg(long, value_name = "SYSTEM[:RANGE]", conflicts_with = "decks")]
     pub generate: Option<GenerateSpec>,
+    /// With --generate icd10cm: terms prompts with an inclusion term of the code from the
+    /// tabular (its title where it has none); title with the official title
+    #[arg(long, value_enum, default_value_t = PromptSource::Terms, requires = "generate")]
+    pub prompt: PromptSource,
     /// Your missed items from the log first (most missed, most recent); an item leaves the
     /// review pile after two correct answers in a row
     #[arg(long, conflicts_with = "generate")]
@@ -108,7 +113,7 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     let items = match &args.generate {
         Some(spec) => {
             let seed = args.session.seed.unwrap_or_else(Rng::clock_seed);
-            generate::generate(codes, spec, count, seed)?
+            generate::generate(codes, spec, count, seed, args.prompt)?
         }
         None if args.due => {
             let all = load_items(decks, codes)?;

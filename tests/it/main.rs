@@ -9,6 +9,7 @@ mod cli;
 mod codebook;
 mod codesets;
 mod config;
+mod conventions;
 mod decks;
 mod escaping;
 mod flag;
