@@ -333,8 +333,11 @@ fn convention(key: &AnswerKey, typed: &[String]) -> Option<Convention> {
     // A manifestation typed first, with its etiology after it or missing (an etiology its
     // "code first" note names, typed later or required by the key).
     if let Some(first) = typed.first()
-        && let Some(code_first) = notes::code_first_of(first)
+        && let Some(mut code_first) = notes::code_first_of(first)
     {
+        // A chapter's or section's "code first" (T36-T50: "for adverse effects") speaks of
+        // some codes of its range only; a code's own and its category's speak of it.
+        code_first.notes.retain(|note| !note.level.is_block());
         let later = typed[1..]
             .iter()
             .find_map(|e| code_first.naming(e).map(|n| (e, n)));
@@ -418,7 +421,9 @@ fn dotless<'b>(code: &str, buffer: &'b mut [u8; 8]) -> Option<&'b str> {
         *buffer.get_mut(len)? = byte.to_ascii_uppercase();
         len += 1;
     }
-    std::str::from_utf8(&buffer[..len]).ok().filter(|code| !code.is_empty())
+    std::str::from_utf8(&buffer[..len])
+        .ok()
+        .filter(|code| !code.is_empty())
 }
 
 /// What counts of the typed codes: each once (the first time it was typed), optional codes
@@ -1008,6 +1013,9 @@ mod tests {
         // Unrelated codes break nothing.
         let k = key(Icd10cm, "I10;E78.5", "");
         assert_eq!(scorer.score(&k, "I10").detail, None);
+        // A poisoning comes first: T36-T50's "code first" is for adverse effects only.
+        let k = key(Icd10cm, "T39.011A;K29.70", "");
+        assert_eq!(scorer.score(&k, "T39.011A K29.70 I10").detail, None);
     }
 
     #[test]

@@ -229,12 +229,13 @@ impl Note {
     /// The note as one sentence with its heading, for feedback: "Use additional code to
     /// identify control using: insulin (Z79.4)", "Excludes1: type 1 diabetes mellitus
     /// (E10.-)".
-    #[allow(dead_code)] // For the convention-aware scorer (issue 13); tested below.
     pub(crate) fn sentence(&self) -> String {
         let quote = self.quote();
         match self.kind {
             Kind::UseAdditional if quote.starts_with("code") => format!("Use additional {quote}"),
             Kind::UseAdditional => format!("Use additional code: {quote}"),
+            // A lead may start with its comma (", for adverse effects, ...").
+            Kind::CodeFirst if quote.starts_with(',') => format!("Code first{quote}"),
             Kind::CodeFirst => format!("Code first {quote}"),
             Kind::CodeAlso if quote.starts_with(',') => format!("Code also{quote}"),
             Kind::CodeAlso => format!("Code also {quote}"),

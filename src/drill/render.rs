@@ -189,7 +189,9 @@ fn feedback_at(
         let label = if index == 0 { "answer   " } else { "" };
         text.push_str(&labelled(label, &palette.bold(&visible(line)), width));
     }
-    let single = !a.entered.contains([';', ',', ' ']) && !item.answer.contains(';');
+    let single = !a.entered.trim().is_empty()
+        && !a.entered.trim().contains([';', ',', ' '])
+        && !item.answer.contains(';');
     if single
         && result.outcome.verdict != Verdict::Correct
         && let Some(change) = severity_change(item.system, &item.answer, &a.entered)
