@@ -614,7 +614,7 @@ pub(crate) struct CcFlag {
 struct CcChunk {
     key: &'static str,
     compressed: &'static [u8],
-    rows: OnceLock<Vec<(&'static str, CcFlag)>>,
+    rows: OnceLock<rustc_hash::FxHashMap<&'static str, CcFlag>>,
 }
 
 fn cc_chunks() -> &'static [CcChunk] {
@@ -631,7 +631,7 @@ fn cc_chunks() -> &'static [CcChunk] {
     })
 }
 
-fn parse_cc(text: &'static str) -> Vec<(&'static str, CcFlag)> {
+fn parse_cc(text: &'static str) -> rustc_hash::FxHashMap<&'static str, CcFlag> {
     text.lines()
         .filter_map(|line| {
             let mut fields = line.split('\t');
@@ -664,8 +664,8 @@ pub(crate) fn cc_flag(code: &str) -> Option<CcFlag> {
     let rows = chunk
         .rows
         .get_or_init(|| parse_cc(decode_static(chunk.compressed)));
-    let at = rows.binary_search_by(|(c, _)| (*c).cmp(code)).ok()?;
-    Some(rows[at].1)
+    // A hash look-up: a report asks once for each answer code of every row not correct.
+    rows.get(code).copied()
 }
 
 /// `cc`, `mcc` or `None`.
