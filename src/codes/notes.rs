@@ -451,14 +451,21 @@ pub(crate) fn notes_for(code: &str) -> Vec<&'static Note> {
 
 /// The notes of one kind that apply to a code, nearest first.
 pub(crate) fn notes_of(code: &str, kind: Kind) -> Vec<&'static Note> {
-    if !usable(code) {
-        return Vec::new();
-    }
-    let own = (3..=code.len())
+    each_note_of(code, kind).collect()
+}
+
+/// [`notes_of`] one by one, nothing gathered: the scorer asks often and stops at the first.
+fn each_note_of(code: &str, kind: Kind) -> impl Iterator<Item = &'static Note> + '_ {
+    let usable = usable(code);
+    let own = (3..=if usable { code.len() } else { 2 })
         .rev()
-        .flat_map(|len| owned_by(&code[..len]).iter());
-    let blocks = block_notes_over(&code[..3]).iter().copied();
-    own.chain(blocks).filter(|note| note.kind == kind).collect()
+        .flat_map(move |len| owned_by(&code[..len]).iter());
+    let blocks = usable
+        .then(|| block_notes_over(&code[..3]))
+        .unwrap_or(&[])
+        .iter()
+        .copied();
+    own.chain(blocks).filter(move |note| note.kind == kind)
 }
 
 /// The Excludes1 note that forbids coding `a` and `b` together: one on `a` or its ancestors
@@ -466,11 +473,8 @@ pub(crate) fn notes_of(code: &str, kind: Kind) -> Vec<&'static Note> {
 /// count ("E08-E13 with .42" does not name every diabetes code).
 #[allow(dead_code)] // For the convention-aware scorer (issue 13); tested below.
 pub(crate) fn excludes1_conflict(a: &str, b: &str) -> Option<&'static Note> {
-    let naming = |on: &str, other: &str| {
-        notes_of(on, Kind::Excludes1)
-            .into_iter()
-            .find(|note| note.names(other))
-    };
+    let naming =
+        |on: &str, other: &str| each_note_of(on, Kind::Excludes1).find(|note| note.names(other));
     naming(a, b).or_else(|| naming(b, a))
 }
 
