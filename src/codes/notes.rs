@@ -460,11 +460,12 @@ fn each_note_of(code: &str, kind: Kind) -> impl Iterator<Item = &'static Note> +
     let own = (3..=if usable { code.len() } else { 2 })
         .rev()
         .flat_map(move |len| owned_by(&code[..len]).iter());
-    let blocks = usable
-        .then(|| block_notes_over(&code[..3]))
-        .unwrap_or(&[])
-        .iter()
-        .copied();
+    let blocks = if usable {
+        block_notes_over(&code[..3])
+    } else {
+        &[]
+    };
+    let blocks = blocks.iter().copied();
     own.chain(blocks).filter(move |note| note.kind == kind)
 }
 
