@@ -22,7 +22,7 @@ if [ ! -f "$LOG" ]; then
   python3 benches/gen_log.py --rows 1000000 --out "$LOG"
 fi
 cargo build --release --quiet -j 2
-BIN=target/release/codedrill
+BIN=${CARGO_TARGET_DIR:-target}/release/codedrill
 
 cat > "$OUT/pandas_report.py" <<'PY'
 import sys, pandas as pd

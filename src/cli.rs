@@ -41,7 +41,8 @@ pub enum Command {
     Lookup(cmd::lookup::Args),
     /// Accuracy and speed reports over one or more logs: table, CSV, JSON, Markdown, HTML
     Report(cmd::report::Args),
-    /// List the embedded decks and any given ones, with item counts
+    /// List the embedded decks and any given ones: item counts, and for you how many are new,
+    /// learning and due today
     Decks(cmd::decks::Args),
     /// Show each setting's effective value and where it came from (flag, environment, config
     /// file, default), or with --path the config file's path
@@ -61,7 +62,8 @@ impl Command {
             Command::Report(args) => Given::from(&args.shared),
             Command::Check(args) => Given::from(&args.shared),
             Command::Lookup(args) => Given::from(&args.shared),
-            Command::Decks(_) | Command::Completions(_) => Given::default(),
+            Command::Decks(args) => Given::from(&args.shared),
+            Command::Completions(_) => Given::default(),
         }
     }
 }

@@ -150,7 +150,7 @@ pub fn embedded_description(name: &str) -> Option<&'static str> {
         "icd10cm-injury" => "injuries: fractures, 7th characters (A, D, S), placeholder X, causes",
         "icd10cm-cases" => "short cases of several codes: the principal diagnosis first",
         "icd10cm-charts" => {
-            "whole records: inpatient stays with PCS procedures, office and ED visits, coded in full"
+            "whole records coded in full: hospital stays with PCS, office and ED visits"
         }
         "icd10pcs-surgery" => "inpatient procedures: root operation, body part, approach, device",
         "icd10pcs-other" => {

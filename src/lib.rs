@@ -105,7 +105,7 @@ pub(crate) fn run(command: &Command, settings: &Settings) -> Result<ExitStatus> 
         Command::Check(args) => cmd::check::run(args, settings),
         Command::Lookup(args) => cmd::lookup::run(args, settings),
         Command::Report(args) => cmd::report::run(args, settings),
-        Command::Decks(args) => cmd::decks::run(args),
+        Command::Decks(args) => cmd::decks::run(args, settings),
         Command::Config(args) => cmd::config::run(args, settings),
         Command::Completions(args) => cmd::completions::run(args, Cli::command()),
     }

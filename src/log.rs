@@ -349,7 +349,6 @@ fn read_span_within<R: Read, S: Read, F: FnMut() -> Result<S>>(
         .has_headers(false)
         .flexible(true)
         .from_reader(Fenced::new(input, &fence));
-    let doubled_quote = memchr::memmem::Finder::new(b"\"\"");
     let mut first = span.start == 0;
     let mut any = false;
     loop {
@@ -380,7 +379,7 @@ fn read_span_within<R: Read, S: Read, F: FnMut() -> Result<S>>(
             continue;
         }
         let mut fields = [""; 18];
-        if text_fields(&record, &doubled_quote, &mut fields) {
+        if text_fields(&record, &mut fields) {
             out.take(&record::parse_row(&fields), start, &mut lines)?;
         } else if !well_quoted(&record) {
             return read_rest_strictly(start, span.end, limit, &mut lines, &mut out);
@@ -562,7 +561,6 @@ fn line_start_after(file: &mut File, from: u64) -> Result<Option<u64>> {
 /// the slow way.
 fn text_fields<'r>(
     record: &'r simd_csv::ZeroCopyByteRecord<'_>,
-    doubled_quote: &memchr::memmem::Finder<'_>,
     fields: &mut [&'r str; 18],
 ) -> bool {
     if record.len() != fields.len() {
@@ -576,7 +574,8 @@ fn text_fields<'r>(
         let start = cell.as_ptr() as usize - base;
         line.get(start..start + cell.len())
     };
-    if memchr::memchr(b'"', line.as_bytes()).is_none() {
+    let quotes = count_quotes(line.as_bytes());
+    if quotes == 0 {
         for (slot, cell) in fields.iter_mut().zip(record.iter()) {
             match slice(cell) {
                 Some(text) => *slot = text,
@@ -585,22 +584,37 @@ fn text_fields<'r>(
         }
         return true;
     }
-    if doubled_quote.find(line.as_bytes()).is_some() {
-        return false;
-    }
+    // Each field in quotes has two; the line has no others exactly when it holds twice as many
+    // quotes as such fields (so none is doubled inside one, and none is stray).
     let mut quoted = 0;
-    for (at, slot) in fields.iter_mut().enumerate() {
-        let (Some(raw), Some(inner)) = (record.get(at), record.unquote(at)) else {
-            return false;
+    for (slot, cell) in fields.iter_mut().zip(record.iter()) {
+        let text = match cell {
+            [b'"', inner @ .., b'"'] => {
+                quoted += 1;
+                inner
+            }
+            _ => cell,
         };
-        quoted += usize::from(inner.len() != raw.len());
-        match slice(inner) {
+        match slice(text) {
             Some(text) => *slot = text,
             None => return false,
         }
     }
-    let quotes = memchr::memchr_iter(b'"', line.as_bytes()).count();
     quotes == 2 * quoted
+}
+
+/// The quotes in a line, counted a piece of up to 255 bytes at a time in a byte-sized sum,
+/// which the compiler turns into a few vector operations per piece: on lines this short, less
+/// than setting up a search.
+fn count_quotes(line: &[u8]) -> usize {
+    line.chunks(255)
+        .map(|piece| {
+            let count = piece
+                .iter()
+                .fold(0u8, |sum, &byte| sum.wrapping_add(u8::from(byte == b'"')));
+            usize::from(count)
+        })
+        .sum()
 }
 
 /// Line numbers of rows, found only when a warning needs one: the bytes before a row are
@@ -835,6 +849,19 @@ mod tests {
                 (&all_rows, &all_warnings),
                 "cut at {cut}"
             );
+        }
+    }
+
+    #[test]
+    fn quotes_are_counted_in_lines_of_any_length() {
+        for len in [0, 1, 254, 255, 256, 600, 2000] {
+            for every in [1, 2, 7] {
+                let line: Vec<u8> = (0..len)
+                    .map(|at| if at % every == 0 { b'"' } else { b'a' })
+                    .collect();
+                let want = line.iter().filter(|&&b| b == b'"').count();
+                assert_eq!(count_quotes(&line), want, "{len} {every}");
+            }
         }
     }
 

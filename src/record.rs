@@ -287,23 +287,14 @@ pub fn parse_row<'a>(fields: &[&'a str; 18]) -> Result<AttemptRef<'a>, String> {
             "`timestamp` is not an RFC 3339 date-time: {timestamp:?}"
         ));
     }
-    // Most scores are whole: no float parsing for them.
-    let parsed = match score {
-        "1" => Ok(1.0),
-        "0" => Ok(0.0),
-        _ => score
-            .parse::<f64>()
-            .or_else(|_| score.trim().parse::<f64>()),
-    };
-    let score = parsed
-        .ok()
+    let score = score_of(score)
         .filter(|s| (0.0..=1.0).contains(s))
         .ok_or_else(|| format!("`score` is not a number from 0 to 1: {score:?}"))?;
-    let first_key_ms = match milliseconds(15, first_key_ms) {
-        Ok(ms) => Some(ms),
+    let first_key_ms = match digits(first_key_ms.as_bytes()) {
+        Some(ms) if ms <= MAX_MS => Some(ms),
         // Empty when the answer was piped.
-        Err(_) if first_key_ms.trim().is_empty() => None,
-        Err(message) => return Err(message),
+        None if first_key_ms.trim().is_empty() => None,
+        _ => Some(milliseconds(15, first_key_ms)?),
     };
     Ok(AttemptRef {
         timestamp,
@@ -330,47 +321,94 @@ pub fn parse_row<'a>(fields: &[&'a str; 18]) -> Result<AttemptRef<'a>, String> {
     })
 }
 
+/// A score as the standard parser reads it (spaces around it allowed). Scores are written
+/// `1`, `0` or with up to three decimals (`0.667`): those are read without the general parser,
+/// the decimals as a whole number divided by a power of ten, which rounds (once, exactly as the
+/// parser does) to the same number.
+#[inline]
+fn score_of(raw: &str) -> Option<f64> {
+    match raw.as_bytes() {
+        b"1" => Some(1.0),
+        b"0" => Some(0.0),
+        [b'0', b'.', decimals @ ..] if (1..=3).contains(&decimals.len()) => {
+            match digits(decimals) {
+                Some(whole) => Some(whole as f64 / [10.0, 100.0, 1000.0][decimals.len() - 1]),
+                None => any_score(raw),
+            }
+        }
+        _ => any_score(raw),
+    }
+}
+
+#[cold]
+fn any_score(raw: &str) -> Option<f64> {
+    raw.parse::<f64>()
+        .or_else(|_| raw.trim().parse::<f64>())
+        .ok()
+}
+
 /// A whole number of milliseconds in column `at`, at most [`MAX_MS`].
+#[inline]
 fn milliseconds(at: usize, raw: &str) -> Result<u64, String> {
-    at_most(at, raw, MAX_MS, format_args!("a day"))
-}
-
-/// A whole number of keys in column `at`, at most [`MAX_KEYS`].
-fn keys(at: usize, raw: &str) -> Result<u64, String> {
-    at_most(
-        at,
-        raw,
-        MAX_KEYS,
-        format_args!("a day of typing ({MAX_KEYS})"),
-    )
-}
-
-/// A whole number in column `at`, at most `max` (`bound` says what that is).
-fn at_most(at: usize, raw: &str, max: u64, bound: fmt::Arguments<'_>) -> Result<u64, String> {
     let number = whole(at, raw)?;
-    if number > max {
-        return Err(format!("`{}` is more than {bound}: {number}", COLUMNS[at]));
+    if number > MAX_MS {
+        return Err(too_large(at, number, format_args!("a day")));
     }
     Ok(number)
 }
 
+/// A whole number of keys in column `at`, at most [`MAX_KEYS`].
+#[inline]
+fn keys(at: usize, raw: &str) -> Result<u64, String> {
+    let number = whole(at, raw)?;
+    if number > MAX_KEYS {
+        return Err(too_large(
+            at,
+            number,
+            format_args!("a day of typing ({MAX_KEYS})"),
+        ));
+    }
+    Ok(number)
+}
+
+/// The message for a number in column `at` past its bound (`bound` says what that is).
+#[cold]
+fn too_large(at: usize, number: u64, bound: fmt::Arguments<'_>) -> String {
+    format!("`{}` is more than {bound}: {number}", COLUMNS[at])
+}
+
 /// A whole number in column `at` (spaces around it allowed).
+#[inline]
 fn whole(at: usize, raw: &str) -> Result<u64, String> {
-    digits(raw)
-        .or_else(|| raw.trim().parse::<u64>().ok())
-        .ok_or_else(|| format!("`{}` is not a whole number: {raw:?}", COLUMNS[at]))
+    match digits(raw.as_bytes()) {
+        Some(number) => Ok(number),
+        None => any_whole(at, raw),
+    }
+}
+
+#[cold]
+fn any_whole(at: usize, raw: &str) -> Result<u64, String> {
+    raw.trim()
+        .parse::<u64>()
+        .map_err(|_| format!("`{}` is not a whole number: {raw:?}", COLUMNS[at]))
 }
 
 /// 1 to 19 ASCII digits (too few to overflow) as a number: the common case, without the
 /// general parser's sign and overflow handling.
-fn digits(raw: &str) -> Option<u64> {
-    let bytes = raw.as_bytes();
+#[inline]
+fn digits(bytes: &[u8]) -> Option<u64> {
     if bytes.is_empty() || bytes.len() > 19 {
         return None;
     }
-    bytes.iter().try_fold(0, |n, &b| {
-        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
-    })
+    let mut number = 0;
+    for &byte in bytes {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        number = number * 10 + u64::from(digit);
+    }
+    Some(number)
 }
 
 /// The `YYYY-MM-DD` a timestamp starts with: its local date (RFC 3339 writes local time and
@@ -616,6 +654,32 @@ mod tests {
             assert_eq!(
                 whole(14, raw).ok(),
                 raw.trim().parse::<u64>().ok(),
+                "{raw:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn scores_read_as_the_standard_parser_reads_them() {
+        let mut written: Vec<String> = (0..=1000)
+            .map(|n| format_score(f64::from(n) / 1000.0))
+            .collect();
+        written.extend(
+            [
+                "0.5", "0.05", "0.005", "0.50", "0.500", "0.0", "0.00", "0.000", "0.999", "0.1234",
+                "0.", "0.e1", "0.E0", "0.-1", "0.+1", "0.1e", " 0.5", "0.5 ", ".5", "1.0", "1e0",
+                "0x1", "inf", "NaN", "-0", "", "٣",
+            ]
+            .map(String::from),
+        );
+        for raw in &written {
+            let standard = raw
+                .parse::<f64>()
+                .or_else(|_| raw.trim().parse::<f64>())
+                .ok();
+            assert_eq!(
+                score_of(raw).map(f64::to_bits),
+                standard.map(f64::to_bits),
                 "{raw:?}"
             );
         }

@@ -341,8 +341,11 @@ fn convention(key: &AnswerKey, typed: &[String]) -> Option<Convention> {
     // A manifestation typed first, with its etiology after it or missing (an etiology its
     // "code first" note names, typed later or required by the key).
     if let Some(first) = typed.first()
-        && let Some(code_first) = notes::code_first_of(first)
+        && let Some(mut code_first) = notes::code_first_of(first)
     {
+        // A chapter's or section's "code first" (T36-T50: "for adverse effects") speaks of
+        // some codes of its range only; a code's own and its category's speak of it.
+        code_first.notes.retain(|note| !note.level.is_block());
         let later = typed[1..]
             .iter()
             .find_map(|e| code_first.naming(e).map(|n| (e, n)));
@@ -399,15 +402,36 @@ pub fn missed_cc(system: System, expected: &str, entered: &str) -> bool {
     if !matches!(system, System::Icd10cm | System::Icd10cmPcs) {
         return false;
     }
-    let typed: Vec<String> = codes::split_codes(system, entered)
-        .iter()
-        .map(|code| codes::normalize(system, code))
-        .collect();
-    expected
-        .split(';')
-        .map(|code| codes::normalize(system, code))
-        .filter(|code| !code.is_empty() && system.of_code(code) == System::Icd10cm)
-        .any(|code| !typed.contains(&code) && crate::codes::notes::severity(&code).is_some())
+    // Called for every answer a report reads that is not correct: no allocation.
+    let typed = |code: &str| {
+        entered
+            .split(|c: char| c == ';' || c == ',' || c.is_whitespace())
+            .any(|got| {
+                let mut buffer = [0; 8];
+                dotless(got, &mut buffer) == Some(code)
+            })
+    };
+    expected.split(';').any(|code| {
+        let mut buffer = [0; 8];
+        dotless(code, &mut buffer).is_some_and(|code| {
+            system.of_code(code) == System::Icd10cm
+                && crate::codes::notes::severity(code).is_some()
+                && !typed(code)
+        })
+    })
+}
+
+/// An ICD-10 code trimmed, without its dot, in upper case, written into `buffer`; `None` for
+/// anything longer than a code or empty.
+fn dotless<'b>(code: &str, buffer: &'b mut [u8; 8]) -> Option<&'b str> {
+    let mut len = 0;
+    for byte in code.trim().bytes().filter(|&b| b != b'.') {
+        *buffer.get_mut(len)? = byte.to_ascii_uppercase();
+        len += 1;
+    }
+    std::str::from_utf8(&buffer[..len])
+        .ok()
+        .filter(|code| !code.is_empty())
 }
 
 /// What counts of the typed codes: each once (the first time it was typed), optional codes
@@ -1047,6 +1071,9 @@ mod tests {
         // Unrelated codes break nothing.
         let k = key(Icd10cm, "I10;E78.5", "");
         assert_eq!(scorer.score(&k, "I10").detail, None);
+        // A poisoning comes first: T36-T50's "code first" is for adverse effects only.
+        let k = key(Icd10cm, "T39.011A;K29.70", "");
+        assert_eq!(scorer.score(&k, "T39.011A K29.70 I10").detail, None);
     }
 
     #[test]

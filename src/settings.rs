@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use serde::Deserialize;
-use serde::de::{self, IgnoredAny};
+use serde::de;
 
 use crate::codes::CodeSets;
 
@@ -26,6 +26,9 @@ const CONFIG_SIZE_LIMIT: u64 = 1 << 20;
 
 /// Items in a drill when neither `-n` nor the config file says.
 pub const DRILL_COUNT: usize = 20;
+
+/// New items a day in `drill --due` when neither `--new` nor the config file says.
+pub const NEW_LIMIT: usize = 10;
 
 /// When to use colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize)]
@@ -96,6 +99,12 @@ pub struct SessionDefaults {
     pub time_limit: Option<Duration>,
     /// Whether `--strict` is on
     pub strict: Option<bool>,
+    /// New items a day in `drill --due`
+    pub new: Option<usize>,
+    /// The desired retention of spaced repetition
+    pub retention: Option<f64>,
+    /// A file of fitted FSRS weights
+    pub fsrs_params: Option<PathBuf>,
 }
 
 /// The global options, resolved.
@@ -149,12 +158,12 @@ struct FileValues {
     time_limit: Option<Duration>,
     strict: Option<bool>,
     color: Option<ColorChoice>,
-    /// Spaced-repetition keys of a future feature: accepted so a file written for it works
-    /// now, and ignored.
-    #[serde(default, rename = "new")]
-    _new: Option<IgnoredAny>,
-    #[serde(default, rename = "retention")]
-    _retention: Option<IgnoredAny>,
+    #[serde(default, deserialize_with = "some_new_count")]
+    new: Option<usize>,
+    #[serde(default, deserialize_with = "some_retention")]
+    retention: Option<f64>,
+    #[serde(default, deserialize_with = "some_name")]
+    fsrs_params: Option<String>,
 }
 
 /// The config file, read and checked.
@@ -283,6 +292,24 @@ impl Settings {
         given.or(self.session.count).unwrap_or(DRILL_COUNT)
     }
 
+    /// New items a day in `drill --due`: `--new`, else the file's `new`, else [`NEW_LIMIT`].
+    pub fn new_limit(&self, given: Option<usize>) -> usize {
+        given.or(self.session.new).unwrap_or(NEW_LIMIT)
+    }
+
+    /// The desired retention: `--retention`, else the file's, else 0.9.
+    pub fn retention(&self, given: Option<f64>) -> f64 {
+        given
+            .or(self.session.retention)
+            .unwrap_or(crate::drill::schedule::params::DEFAULT_RETENTION)
+    }
+
+    /// The file of fitted FSRS weights: `--fsrs-params`, else the file's `fsrs_params`, else
+    /// none (FSRS-6's defaults).
+    pub fn fsrs_params<'a>(&'a self, given: Option<&'a Path>) -> Option<&'a Path> {
+        given.or(self.session.fsrs_params.as_deref())
+    }
+
     /// Where the config file is, and whether one was read; or why there is no such place.
     pub fn config_file(&self) -> std::result::Result<(&Path, bool), &str> {
         match &self.config_path {
@@ -310,6 +337,10 @@ impl Settings {
         let count = session.count.unwrap_or(DRILL_COUNT).to_string();
         let time_limit = session.time_limit.map_or("none".to_string(), show_span);
         let strict = self.strict(false).to_string();
+        let fsrs_params = session
+            .fsrs_params
+            .as_ref()
+            .map_or("FSRS-6 defaults".to_string(), |p| p.display().to_string());
         vec![
             ("user", self.user.clone(), self.user_source.to_string()),
             ("log", log, log_source),
@@ -321,6 +352,21 @@ impl Settings {
                 source(session.time_limit.is_some(), ""),
             ),
             ("strict", strict, source(session.strict.is_some(), "")),
+            (
+                "new",
+                self.new_limit(None).to_string(),
+                source(session.new.is_some(), ""),
+            ),
+            (
+                "retention",
+                self.retention(None).to_string(),
+                source(session.retention.is_some(), ""),
+            ),
+            (
+                "fsrs_params",
+                fsrs_params,
+                source(session.fsrs_params.is_some(), ""),
+            ),
             (
                 "color",
                 self.color.value.to_string(),
@@ -397,6 +443,9 @@ fn session_defaults(file: &ConfigFile) -> SessionDefaults {
         count: values.count,
         time_limit: values.time_limit,
         strict: values.strict,
+        new: values.new,
+        retention: values.retention,
+        fsrs_params: values.fsrs_params.as_ref().map(|p| file.path_of(p)),
     }
 }
 
@@ -527,6 +576,26 @@ impl de::Visitor<'_> for CountVisitor {
     }
 }
 
+/// New items a day: a whole number, 0 for none.
+fn some_new_count<'de, D: de::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<usize>, D::Error> {
+    let count = i64::deserialize(d)?;
+    usize::try_from(count)
+        .map(Some)
+        .map_err(|_| de::Error::custom("a number of new items a day (0 or more)"))
+}
+
+/// A desired retention, checked as `--retention` is.
+fn some_retention<'de, D: de::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<f64>, D::Error> {
+    let retention = f64::deserialize(d)?;
+    crate::drill::schedule::params::check_retention(retention)
+        .map(Some)
+        .map_err(de::Error::custom)
+}
+
 /// A time span: seconds as a number, or a string `--time-limit` accepts (`"45s"`, `"1m"`).
 fn some_span<'de, D: de::Deserializer<'de>>(
     d: D,
@@ -596,8 +665,9 @@ count = 7
 time_limit = "45s"
 strict = true
 color = "never"
-new = 10
-retention = 0.9
+new = 5
+retention = 0.85
+fsrs_params = "weights.txt"
 "#;
 
     fn source(settings: &Settings, key: &str) -> (String, String) {
@@ -717,6 +787,9 @@ retention = 0.9
             ("time_limit", "45s"),
             ("strict", "true"),
             ("color", "never"),
+            ("new", "5"),
+            ("retention", "0.85"),
+            ("fsrs_params", "/conf/codedrill/weights.txt"),
         ];
         for (key, value) in expected {
             assert_eq!(
@@ -738,6 +811,9 @@ retention = 0.9
             ("time_limit", "none", "default"),
             ("strict", "false", "default"),
             ("color", "auto", "default"),
+            ("new", "10", "default"),
+            ("retention", "0.9", "default"),
+            ("fsrs_params", "FSRS-6 defaults", "default"),
         ];
         for (key, value, from) in expected {
             assert_eq!(
@@ -788,6 +864,20 @@ retention = 0.9
         assert_eq!(settings.time_limit(None), Some(Duration::from_secs(45)));
         assert!(settings.strict(false));
         assert!(!settings.colour(true));
+        assert_eq!(
+            (settings.new_limit(None), settings.new_limit(Some(0))),
+            (5, 0)
+        );
+        assert_eq!(
+            (settings.retention(None), settings.retention(Some(0.8))),
+            (0.85, 0.8)
+        );
+        let flag = Path::new("mine.txt");
+        assert_eq!(settings.fsrs_params(Some(flag)), Some(flag));
+        assert_eq!(
+            settings.fsrs_params(None),
+            Some(Path::new("/conf/codedrill/weights.txt"))
+        );
 
         let settings = resolve_file(Given::default(), &ENV, None).unwrap();
         assert!(settings.decks(&[]).is_empty());
@@ -830,6 +920,9 @@ retention = 0.9
             ("strict = \"yes\"", 1, "invalid type"),
             ("\n\nuser = \"  \"", 3, "empty value"),
             ("decks = [\"a.csv\", \"\"]", 1, "empty value"),
+            ("new = -1", 1, "new items a day"),
+            ("retention = 1.5", 1, "out of range"),
+            ("retention = \"high\"", 1, "invalid type"),
         ];
         for (text, line, message) in cases {
             let err = resolve_file(Given::default(), &ENV, Some(text))

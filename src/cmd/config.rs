@@ -39,10 +39,11 @@ pub fn run(_args: &Args, settings: &Settings) -> Result<ExitStatus> {
     let mut rows = settings.effective();
     rows.push(file_row(settings));
     let value_width = rows.iter().map(|(_, value, _)| width(value)).max();
+    let key_width = rows.iter().map(|(key, _, _)| width(key)).max().unwrap_or(0);
     let mut out = io::stdout().lock();
     for (key, value, source) in &rows {
         let pad = value_width.unwrap_or(0) - width(value);
-        let line = format!("{key:<10}  {value}{:pad$}  ({source})", "");
+        let line = format!("{key:<key_width$}  {value}{:pad$}  ({source})", "");
         writeln!(out, "{}", visible(&line))?;
     }
     out.flush()?;

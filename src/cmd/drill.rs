@@ -1,18 +1,24 @@
 //! `codedrill drill [DECK]...`: a practice session with feedback after each item.
 
+use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::ValueEnum;
 
+use crate::deck::Item;
 use crate::drill::ask;
-use crate::drill::generate::{self, GenerateSpec};
+use crate::drill::generate::{self, GenerateSpec, PromptSource};
 use crate::drill::history::Sessions;
 use crate::drill::review::{LEAVE_AFTER, Pile};
 use crate::drill::runner::Plan;
-use crate::drill::session::Mode;
+use crate::drill::schedule::params::{Params, parse_retention};
+use crate::drill::schedule::time::{self, Moment};
+use crate::drill::schedule::{DuePlan, RELEARN_MS, Reviews, Schedule, State};
+use crate::drill::session::{ItemResult, Mode};
 use crate::drill::shuffle::Rng;
-use crate::drill::wrap::{terminal_width, wrap_line};
+use crate::drill::wrap::{terminal_width, wrap, wrap_line};
 use crate::drill::{SessionArgs, arrange, load_items, print_summary, run_plan, session_info};
 use crate::exit::ExitStatus;
 use crate::settings::Settings;
@@ -25,9 +31,12 @@ Examples:
   codedrill drill my-deck.csv --order file --log class.csv --user ana
   codedrill drill terminology --seed 42
   codedrill drill icd10cm-injury --review        your past misses first
+  codedrill drill icd10cm-common --due           what spaced repetition says is due today
+  codedrill drill terminology --due --new 20     ... and up to 20 new items a day
   codedrill drill interview --mode transcribe    retype the codes: pure keying speed
   codedrill drill --mode axes -n 10              build PCS codes, graded axis by axis
   codedrill drill --generate icd10cm:E00-E89 -n 10   random endocrine codes
+  codedrill drill --generate icd10cm:E11 --prompt title   prompted by their titles
   echo E11.9 | codedrill drill -n 1 --seed 1    piped: one answer per line";
 
 #[derive(Debug, clap::Args)]
@@ -47,14 +56,33 @@ pub struct Args {
     /// icd10pcs-surgery and icd10pcs-other]
     #[arg(long, value_enum, default_value_t = DrillMode::Recall)]
     pub mode: DrillMode,
-    /// Draw random billable codes from a code set instead of a deck, the official description
-    /// as the prompt: icd10cm:E00-E89, icd10cm:E11, icd10pcs:0DT
+    /// Draw random billable codes from a code set instead of a deck: icd10cm:E00-E89,
+    /// icd10cm:E11, icd10pcs:0DT
     #[arg(long, value_name = "SYSTEM[:RANGE]", conflicts_with = "decks")]
     pub generate: Option<GenerateSpec>,
+    /// With --generate icd10cm: terms prompts with an inclusion term of the code from the
+    /// tabular (its title where it has none); title with the official title
+    #[arg(long, value_enum, default_value_t = PromptSource::Terms, requires = "generate")]
+    pub prompt: PromptSource,
     /// Your missed items from the log first (most missed, most recent); an item leaves the
     /// review pile after two correct answers in a row
     #[arg(long, conflicts_with = "generate")]
     pub review: bool,
+    /// Spaced repetition (FSRS): the items due today, most forgotten first, then up to --new
+    /// new ones; rated from your answers and logged as review
+    #[arg(long, conflicts_with_all = ["generate", "review"])]
+    pub due: bool,
+    /// New items a day with --due [default: the config file's new, else 10]
+    #[arg(long, value_name = "N", requires = "due")]
+    pub new: Option<usize>,
+    /// Desired retention with --due, from 0.7 to 0.99: higher means shorter intervals
+    /// [default: the config file's retention, else 0.9]
+    #[arg(long, value_name = "SHARE", value_parser = parse_retention, requires = "due")]
+    pub retention: Option<f64>,
+    /// Your own FSRS weights for --due (19 or 21 numbers, fitted by the FSRS optimizer from
+    /// `report --format revlog`) [default: the config file's fsrs_params, else FSRS-6's]
+    #[arg(long, value_name = "FILE", requires = "due")]
+    pub fsrs_params: Option<PathBuf>,
     /// Formatting counts: an ICD-10-CM code without its dot is a near miss (detail `format`)
     #[arg(long)]
     pub strict: bool,
@@ -82,8 +110,13 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         [] if axes => &pcs_decks[..],
         decks => decks,
     };
+    if args.due && args.mode == DrillMode::Transcribe {
+        anyhow::bail!(
+            "--due schedules recall (the description shown, the code typed); it cannot be used with --mode transcribe"
+        );
+    }
     // The axes drill is practice (or review) as the log knows it: its answers are recalled.
-    let mode = match (args.mode, args.review) {
+    let mode = match (args.mode, args.review || args.due) {
         (DrillMode::Transcribe, _) => Mode::Transcribe,
         (DrillMode::Recall | DrillMode::Axes, true) => Mode::Review,
         (DrillMode::Recall | DrillMode::Axes, false) => Mode::Practice,
@@ -94,6 +127,7 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     };
     let info = session_info(settings, mode);
     let mut pile = None;
+    let mut spaced = None;
     let mut from_review = 0;
     let items = match &args.generate {
         Some(spec) => {
@@ -101,7 +135,15 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
             if axes && spec.system != crate::codes::System::Icd10pcs {
                 anyhow::bail!("--mode axes drills ICD-10-PCS codes: --generate icd10pcs[:RANGE]");
             }
-            generate::generate(codes, spec, count, seed)?
+            generate::generate(codes, spec, count, seed, args.prompt)?
+        }
+        None if args.due => {
+            let all = load(decks)?;
+            let Some((items, kept)) = due_items(args, settings, all, &info.user)? else {
+                return Ok(ExitStatus::Success);
+            };
+            spaced = Some(kept);
+            items
         }
         None if args.review => {
             let all = load(decks)?;
@@ -148,15 +190,22 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
             "still in review pile"
         )?;
     }
+    if let Some(spaced) = spaced {
+        let next = spaced.what_is_next(&outcome.results, decks);
+        write!(
+            io::stdout(),
+            "\n{}",
+            wrap_line(&next, terminal_width(), "", "  ")
+        )?;
+    }
     if outcome.failure.is_none() && !outcome.results.is_empty() {
         let generated = args.generate.is_some();
-        how_it_went(
-            settings,
-            &plan,
-            decks,
-            generated,
-            outcome.summary.misses.len(),
-        )?;
+        let missed = if args.due {
+            0 // What comes next was said above: the misses are due again with the rest.
+        } else {
+            outcome.summary.misses.len()
+        };
+        how_it_went(settings, &plan, decks, generated, missed)?;
     }
     // The summary of what was saved is shown first, then what ended the session.
     match outcome.failure {
@@ -190,6 +239,172 @@ fn tell(line: &str) -> Result<()> {
     Ok(())
 }
 
+/// What a `--due` session keeps, to say at its end what comes next.
+struct Spaced {
+    reviews: Reviews,
+    params: Params,
+    /// Every item of the decks
+    all: Vec<Item>,
+    new_limit: usize,
+}
+
+/// The items of a `--due` session, said before it starts; `None` (said too) when nothing is
+/// due and no new item is left for today.
+fn due_items(
+    args: &Args,
+    settings: &Settings,
+    all: Vec<Item>,
+    user: &str,
+) -> Result<Option<(Vec<Item>, Spaced)>> {
+    let params = Params::resolve(settings, args.fsrs_params.as_deref(), args.retention)?;
+    let mut reviews = Reviews::from_log(settings.log_path()?, user)?;
+    let schedule = reviews.schedule(&params, Moment::now());
+    let new_limit = settings.new_limit(args.new);
+    let mut plan = schedule.plan(arrange(all.clone(), &args.session, None), new_limit);
+    if plan.items.is_empty() {
+        let nothing = nothing_due(&schedule, &all, &plan, new_limit);
+        tell(&wrap(&nothing, terminal_width(), "", "  "))?;
+        return Ok(None);
+    }
+    if let Some(count) = args.count {
+        plan.items.truncate(count);
+    }
+    tell(&wrap(
+        &due_banner(&plan, new_limit),
+        terminal_width(),
+        "",
+        "  ",
+    ))?;
+    let spaced = Spaced {
+        reviews,
+        params,
+        all,
+        new_limit,
+    };
+    Ok(Some((plan.items, spaced)))
+}
+
+impl Spaced {
+    /// After the session (its `results` added to the history): what is still due today, or
+    /// when the next item is.
+    fn what_is_next(mut self, results: &[ItemResult], decks: &[String]) -> String {
+        for result in results {
+            self.reviews.add(&result.attempt.as_ref());
+        }
+        let schedule = self.reviews.schedule(&self.params, Moment::now());
+        what_is_next(&schedule, &self.all, self.new_limit, decks)
+    }
+}
+
+/// What a `--due` session holds, said before it starts.
+fn due_banner(plan: &DuePlan, new_limit: usize) -> String {
+    let mut text = if plan.due > 0 {
+        format!(
+            "Due today: {} {}, most forgotten first",
+            plan.due,
+            items_word(plan.due)
+        )
+    } else {
+        "Nothing due today".to_string()
+    };
+    if plan.new > 0 {
+        let _ = write!(
+            text,
+            "{} {} new {} (up to {new_limit} a day",
+            if plan.due > 0 { "; then" } else { ":" },
+            plan.new,
+            items_word(plan.new)
+        );
+        if plan.new_today > 0 {
+            let _ = write!(text, "; {} started earlier today", plan.new_today);
+        }
+        text.push(')');
+    } else if plan.new_waiting > 0 && new_limit > 0 {
+        let _ = write!(text, " (no new item: today's {new_limit} are taken)");
+    }
+    text.push('.');
+    if plan.items.len() < plan.due + plan.new {
+        let _ = write!(text, " This session: the first {} (-n).", plan.items.len());
+    }
+    text
+}
+
+/// Why a `--due` session does not start: nothing due, and no new item left for today.
+fn nothing_due(schedule: &Schedule, all: &[Item], plan: &DuePlan, new_limit: usize) -> String {
+    let mut text = match schedule.next_due(all) {
+        Some(due) => format!("Nothing due until {}.", time::when(due, schedule.now())),
+        None => "Nothing due: no item of these decks has been answered yet.".to_string(),
+    };
+    if plan.new_waiting > 0 {
+        let (wait, taken) = match (plan.new_waiting, new_limit) {
+            (1, 1) => ("waits", "is"),
+            (1, _) => ("waits", "are"),
+            (_, 1) => ("wait", "is"),
+            _ => ("wait", "are"),
+        };
+        let _ = write!(
+            text,
+            " {} new {} {wait} for another day: today's {new_limit} new {taken} taken (--new N takes more).",
+            plan.new_waiting,
+            items_word(plan.new_waiting),
+        );
+    }
+    text
+}
+
+/// After a `--due` session: what is still due today, or when the next item is.
+fn what_is_next(schedule: &Schedule, all: &[Item], new_limit: usize, decks: &[String]) -> String {
+    let left = schedule.plan(all.to_vec(), new_limit);
+    let names = deck_names(decks);
+    if left.items.is_empty() {
+        return match schedule.next_due(all) {
+            Some(due) => format!("Nothing due until {}.", time::when(due, schedule.now())),
+            None => "Nothing due.".to_string(),
+        };
+    }
+    let missed = left
+        .items
+        .iter()
+        .filter_map(|item| schedule.card(&item.deck, &item.id))
+        .filter(|card| matches!(card.state, State::Learning | State::Relearning))
+        .count();
+    let left = left.items.len();
+    let mut text = if missed == left {
+        format!(
+            "Due again today: the {missed} missed {}",
+            items_word(missed)
+        )
+    } else {
+        format!("Still due today: {left} {}", items_word(left))
+    };
+    if missed == left {
+        let _ = write!(
+            text,
+            " (a miss is due again {} minutes later)",
+            RELEARN_MS / 60_000
+        );
+    } else if missed > 0 {
+        let _ = write!(text, ", {missed} of them missed");
+    }
+    let them = if left == 1 { "it" } else { "them" };
+    let _ = write!(text, " — `codedrill drill {names} --due` asks {them}.");
+    text
+}
+
+/// The decks as a command line names them.
+fn deck_names(decks: &[String]) -> String {
+    if decks.is_empty() {
+        crate::deck::DEFAULT_DECK.to_string()
+    } else {
+        let names: Vec<String> = decks.iter().map(|d| visible(d).into_owned()).collect();
+        names.join(" ")
+    }
+}
+
+fn items_word(count: usize) -> &'static str {
+    if count == 1 { "item" } else { "items" }
+}
+
 /// With nothing in the review pile: on a terminal, asks whether to drill as usual (Enter or
 /// y: yes; n, q or Esc: no); piped, says so on stderr and drills as usual.
 fn drill_without_review() -> Result<bool> {
@@ -220,14 +435,9 @@ fn how_it_went(
         }
     }
     if missed > 0 && !generated && plan.info.mode != Mode::Transcribe {
-        let names: Vec<String> = if decks.is_empty() {
-            vec![crate::deck::DEFAULT_DECK.to_string()]
-        } else {
-            decks.iter().map(|d| visible(d).into_owned()).collect()
-        };
         let next = format!(
             "Next: {missed} missed — `codedrill drill {} --review` asks them again first.",
-            names.join(" ")
+            deck_names(decks)
         );
         write!(out, "\n{}", wrap_line(&next, width, "", "  "))?;
     }

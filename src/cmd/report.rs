@@ -10,10 +10,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use chrono::{Datelike, NaiveDate};
 
+use crate::drill::schedule::params::Params;
+use crate::drill::schedule::time::Moment;
 use crate::record::Mode;
 use crate::report::progress::progress_bar;
 use crate::report::reader::{self, WARNINGS_SHOWN};
-use crate::report::{Aggregator, Filters, Format, GroupBy, Report};
+use crate::report::schedule::{self as schedule_section, ScheduleSummary};
+use crate::report::{Aggregator, Filters, Format, GroupBy, Report, write_revlog};
 use crate::settings::Settings;
 use crate::visible::visible;
 
@@ -24,10 +27,14 @@ Examples:
   codedrill report class-logs/ --by user    every *.csv in the folder
   codedrill report --user ana --format html -o ana.html
   codedrill report a.csv b.csv --format csv > summary.csv
+  codedrill report --user ana --format revlog -o revlog.csv   for the FSRS optimizer
 
 Dates are the local dates written in the log's timestamps; --since and --until include
 the days they name. Without --format, -o FILE picks the format from its extension
-(.csv .json .md .html .txt).";
+(.csv .json .md .html .txt).
+
+A report of one user's attempts ends with her spaced repetition: retention (due reviews
+answered right), items by state and the reviews due in the next 7 days.";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]
@@ -108,10 +115,20 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         Some(path) => Some((path, output::create(path, &inputs)?)),
         None => None,
     };
-    // A one-day page draws a point per session, so the HTML report keeps sessions.
-    let report = make_report(&logs, args.by, &filters, format == Format::Html)?;
     let written = output.as_ref().map(|(path, _)| path.display().to_string());
-    write_report(&report, format, output)?;
+    if format == Format::Revlog {
+        let params = Params::resolve(settings, None, None)?;
+        write_to(output, |out| {
+            write_revlog(&logs, &filters, &params, out).map(drop)
+        })?;
+    } else {
+        // A one-day page draws a point per session, so the HTML report keeps sessions.
+        let report = make_report(&logs, args.by, &filters, format == Format::Html)?;
+        let schedule = learner_schedule(&report, &logs, &filters, format, settings)?;
+        write_to(output, |out| {
+            schedule_section::write(format, &report, schedule.as_ref(), out)
+        })?;
+    }
     if let Some(path) = written {
         writeln!(std::io::stdout(), "Report written to {}", visible(&path))?;
     }
@@ -187,19 +204,42 @@ pub fn make_report(
     Ok(all.finish(names))
 }
 
-fn write_report(report: &Report, format: Format, output: Option<(&PathBuf, File)>) -> Result<()> {
-    let exporter = format.exporter();
+/// The spaced-repetition section of a report that counts one user's recall attempts (a class
+/// report has none, and neither has the CSV table of groups); made in a pass of its own over
+/// the logs.
+fn learner_schedule(
+    report: &Report,
+    logs: &[PathBuf],
+    filters: &Filters,
+    format: Format,
+    settings: &Settings,
+) -> Result<Option<ScheduleSummary>> {
+    let [user] = report.users.as_slice() else {
+        return Ok(None);
+    };
+    if format == Format::Csv || filters.mode == Some(Mode::Transcribe) {
+        return Ok(None);
+    }
+    let params = Params::resolve(settings, None, None)?;
+    let summary = schedule_section::summarize(logs, user, filters, &params, Moment::now())?;
+    Ok(Some(summary))
+}
+
+/// Runs `write` on the output file, or on standard output.
+fn write_to(
+    output: Option<(&PathBuf, File)>,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     match output {
         Some((path, file)) => {
             let mut out = BufWriter::new(file);
-            exporter
-                .write(report, &mut out)
+            write(&mut out)
                 .and_then(|()| out.flush().map_err(Into::into))
                 .with_context(|| format!("cannot write report to {}", path.display()))
         }
         None => {
             let mut out = BufWriter::new(std::io::stdout().lock());
-            exporter.write(report, &mut out)?;
+            write(&mut out)?;
             out.flush()?;
             Ok(())
         }

@@ -229,12 +229,13 @@ impl Note {
     /// The note as one sentence with its heading, for feedback: "Use additional code to
     /// identify control using: insulin (Z79.4)", "Excludes1: type 1 diabetes mellitus
     /// (E10.-)".
-    #[allow(dead_code)] // For the convention-aware scorer (issue 13); tested below.
     pub(crate) fn sentence(&self) -> String {
         let quote = self.quote();
         match self.kind {
             Kind::UseAdditional if quote.starts_with("code") => format!("Use additional {quote}"),
             Kind::UseAdditional => format!("Use additional code: {quote}"),
+            // A lead may start with its comma (", for adverse effects, ...").
+            Kind::CodeFirst if quote.starts_with(',') => format!("Code first{quote}"),
             Kind::CodeFirst => format!("Code first {quote}"),
             Kind::CodeAlso if quote.starts_with(',') => format!("Code also{quote}"),
             Kind::CodeAlso => format!("Code also {quote}"),
@@ -450,14 +451,22 @@ pub(crate) fn notes_for(code: &str) -> Vec<&'static Note> {
 
 /// The notes of one kind that apply to a code, nearest first.
 pub(crate) fn notes_of(code: &str, kind: Kind) -> Vec<&'static Note> {
-    if !usable(code) {
-        return Vec::new();
-    }
-    let own = (3..=code.len())
+    each_note_of(code, kind).collect()
+}
+
+/// [`notes_of`] one by one, nothing gathered: the scorer asks often and stops at the first.
+fn each_note_of(code: &str, kind: Kind) -> impl Iterator<Item = &'static Note> + '_ {
+    let usable = usable(code);
+    let own = (3..=if usable { code.len() } else { 2 })
         .rev()
-        .flat_map(|len| owned_by(&code[..len]).iter());
-    let blocks = block_notes_over(&code[..3]).iter().copied();
-    own.chain(blocks).filter(|note| note.kind == kind).collect()
+        .flat_map(move |len| owned_by(&code[..len]).iter());
+    let blocks = if usable {
+        block_notes_over(&code[..3])
+    } else {
+        &[]
+    };
+    let blocks = blocks.iter().copied();
+    own.chain(blocks).filter(move |note| note.kind == kind)
 }
 
 /// The Excludes1 note that forbids coding `a` and `b` together: one on `a` or its ancestors
@@ -465,11 +474,8 @@ pub(crate) fn notes_of(code: &str, kind: Kind) -> Vec<&'static Note> {
 /// count ("E08-E13 with .42" does not name every diabetes code).
 #[allow(dead_code)] // For the convention-aware scorer (issue 13); tested below.
 pub(crate) fn excludes1_conflict(a: &str, b: &str) -> Option<&'static Note> {
-    let naming = |on: &str, other: &str| {
-        notes_of(on, Kind::Excludes1)
-            .into_iter()
-            .find(|note| note.names(other))
-    };
+    let naming =
+        |on: &str, other: &str| each_note_of(on, Kind::Excludes1).find(|note| note.names(other));
     naming(a, b).or_else(|| naming(b, a))
 }
 
@@ -613,7 +619,7 @@ pub(crate) struct CcFlag {
 struct CcChunk {
     key: &'static str,
     compressed: &'static [u8],
-    rows: OnceLock<Vec<(&'static str, CcFlag)>>,
+    rows: OnceLock<rustc_hash::FxHashMap<&'static str, CcFlag>>,
 }
 
 fn cc_chunks() -> &'static [CcChunk] {
@@ -630,7 +636,7 @@ fn cc_chunks() -> &'static [CcChunk] {
     })
 }
 
-fn parse_cc(text: &'static str) -> Vec<(&'static str, CcFlag)> {
+fn parse_cc(text: &'static str) -> rustc_hash::FxHashMap<&'static str, CcFlag> {
     text.lines()
         .filter_map(|line| {
             let mut fields = line.split('\t');
@@ -663,8 +669,8 @@ pub(crate) fn cc_flag(code: &str) -> Option<CcFlag> {
     let rows = chunk
         .rows
         .get_or_init(|| parse_cc(decode_static(chunk.compressed)));
-    let at = rows.binary_search_by(|(c, _)| (*c).cmp(code)).ok()?;
-    Some(rows[at].1)
+    // A hash look-up: a report asks once for each answer code of every row not correct.
+    rows.get(code).copied()
 }
 
 /// `cc`, `mcc` or `None`.

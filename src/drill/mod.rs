@@ -15,6 +15,7 @@ pub(crate) mod piped;
 pub(crate) mod render;
 pub(crate) mod review;
 pub(crate) mod runner;
+pub(crate) mod schedule;
 pub(crate) mod session;
 pub(crate) mod shuffle;
 pub(crate) mod term;

@@ -213,7 +213,9 @@ fn feedback_at(
     } else if result.outcome.verdict != Verdict::Correct {
         text.push_str(&axis_differences(result, width));
     }
-    let single = !a.entered.contains([';', ',', ' ']) && !item.answer.contains(';');
+    let single = !a.entered.trim().is_empty()
+        && !a.entered.trim().contains([';', ',', ' '])
+        && !item.answer.contains(';');
     if single
         && result.outcome.verdict != Verdict::Correct
         && let Some(change) = severity_change(item.system, &item.answer, &a.entered)

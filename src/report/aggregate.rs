@@ -248,6 +248,14 @@ impl Aggregator {
 
     /// Adds everything another aggregator (with the same grouping) collected.
     pub fn merge(&mut self, other: Aggregator) {
+        // Merged into an empty aggregator (as every file's is into the report's), the other is
+        // taken whole: its answer times are moved, not copied.
+        if self.is_empty() {
+            let skipped = self.skipped;
+            *self = other;
+            self.skipped += skipped;
+            return;
+        }
         for (key, acc) in other.groups.into_entries() {
             self.groups.entry(&key, Accumulator::default).merge(&acc);
         }
@@ -284,32 +292,40 @@ impl Aggregator {
         }
     }
 
+    /// Whether nothing was added yet (rows skipped aside).
+    fn is_empty(&self) -> bool {
+        self.groups.map.is_empty()
+            && self.days.map.is_empty()
+            && self.users.map.is_empty()
+            && self.transcription.attempts() == 0
+    }
+
     /// The report of everything added; `logs` names the files read.
     pub fn finish(mut self, logs: Vec<String>) -> Report {
         // Grouped by mode, transcription has its group but stays out of the overall row.
         let split = self.splits_transcription() && self.by == GroupBy::Mode;
         let sorted = self.groups.into_sorted();
-        // The overall quantiles select among every answer time: on a thread of their own.
+        // The overall row sums every group (transcription aside when grouped by mode); its
+        // quantiles select among all answer times, on a thread of their own while each
+        // group's are found in place.
+        let mut all = Accumulator::default();
+        for (key, acc) in &sorted {
+            if !(split && &**key == Mode::Transcribe.name()) {
+                all.merge(acc);
+            }
+        }
         let (overall, mut groups) = std::thread::scope(|scope| {
-            let overall = scope.spawn(|| {
-                let mut all = Accumulator::default();
-                for (key, acc) in &sorted {
-                    if !(split && &**key == Mode::Transcribe.name()) {
-                        all.merge(acc);
-                    }
-                }
-                rounded(all.metrics())
-            });
+            let overall = scope.spawn(move || rounded(all.metrics()));
             let groups: Vec<Group> = sorted
-                .iter()
-                .map(|(key, acc)| Group {
+                .into_iter()
+                .map(|(key, mut acc)| Group {
                     key: if key.is_empty() {
                         EMPTY_KEY.to_string()
                     } else {
-                        key.to_string()
+                        key.into()
                     },
                     session: None,
-                    metrics: rounded(acc.clone().metrics()),
+                    metrics: rounded(acc.metrics()),
                 })
                 .collect();
             let overall = overall

@@ -325,6 +325,52 @@ pub(crate) fn answer_times(bins: &[u64]) -> Result<String> {
     })
 }
 
+/// Reviews due per day (the spaced-repetition forecast): one bar per labelled day, its count
+/// above it.
+pub(crate) fn forecast(labels: &[String], counts: &[u64]) -> Result<String> {
+    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let label = |x: f64| {
+        let at = x.round();
+        if (x - at).abs() > 1e-6 || at < 0.0 {
+            return String::new();
+        }
+        labels.get(at as usize).cloned().unwrap_or_default()
+    };
+    svg((WIDTH, HEIGHT), |root| {
+        let n = counts.len().max(1) as f64;
+        let mut chart = ChartBuilder::on(root)
+            .caption("Reviews due, next 7 days", (FONT, 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(52)
+            .build_cartesian_2d(-0.5..n - 0.5, 0.0..top * 1.2)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(counts.len().max(2))
+            .x_label_formatter(&|x| label(*x))
+            .y_label_formatter(&|y| whole_label(*y))
+            .x_desc("today first; items overdue count today")
+            .y_desc("reviews due")
+            .light_line_style(RGBColor(240, 240, 240))
+            .draw()?;
+        chart.draw_series(counts.iter().enumerate().map(|(i, &due)| {
+            let x = i as f64;
+            Rectangle::new([(x - 0.35, 0.0), (x + 0.35, due as f64)], BAR.filled())
+        }))?;
+        let style =
+            TextStyle::from((FONT, 12).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom));
+        chart.draw_series(counts.iter().enumerate().map(|(i, &due)| {
+            Text::new(
+                due.to_string(),
+                (i as f64, due as f64 + top * 0.02),
+                style.clone(),
+            )
+        }))?;
+        Ok(())
+    })
+}
+
 /// The next 1, 2 or 5 times a power of ten at or above `value`.
 fn nice_ceiling(value: f64) -> f64 {
     let power = 10f64.powf(value.log10().floor());

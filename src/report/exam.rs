@@ -65,6 +65,9 @@ struct ItemLine {
     prompt: String,
     typed: String,
     answer: String,
+    /// For a case: the missing, extra and optional codes and the principal's place; and the
+    /// note of the tabular the answer broke. Empty otherwise.
+    case: String,
     rationale: String,
 }
 
@@ -114,10 +117,53 @@ fn item_lines(exam: &ExamResult, codes: Option<&CodeSets>) -> Vec<ItemLine> {
                 prompt: result.item.prompt.clone(),
                 typed: described(&a.entered),
                 answer: described(&a.expected),
+                case: case_text(result),
                 rationale: result.item.rationale.clone(),
             }
         })
         .collect()
+}
+
+/// A case's answer code by code (`missing: E86.0; extra: R65.20; optional typed: B96.20;
+/// principal not first: A41.51`), then the convention it broke; empty when there is nothing
+/// to say.
+fn case_text(result: &crate::drill::session::ItemResult) -> String {
+    let item = &result.item;
+    let entered = &result.attempt.entered;
+    let key = item.key();
+    let mut parts = Vec::new();
+    let show = |codes: &[String]| -> String {
+        codes
+            .iter()
+            .map(|code| crate::codes::display_code(item.system, code))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let is_case = key.answer().len() >= 2 || !key.optional.is_empty();
+    if is_case && !item.system.is_term() && !entered.trim().is_empty() {
+        let diff = key.diff(entered);
+        if !diff.missing.is_empty() {
+            parts.push(format!("missing: {}", show(&diff.missing)));
+        }
+        if !diff.extra.is_empty() {
+            parts.push(format!("extra: {}", show(&diff.extra)));
+        }
+        if !diff.optional_typed.is_empty() {
+            parts.push(format!("optional, typed: {}", show(&diff.optional_typed)));
+        }
+        if let (true, Some(principal)) = (diff.principal_late, key.answer().first()) {
+            parts.push(format!(
+                "principal not first: {}",
+                show(std::slice::from_ref(principal))
+            ));
+        }
+    }
+    if result.attempt.verdict != crate::score::Verdict::Correct
+        && let Some(found) = key.convention(entered)
+    {
+        parts.push(format!("rule: {}", found.quote));
+    }
+    parts.join("; ")
 }
 
 /// `Exam result — Outpatient coding test — ana`: the blueprint's title, if any, and who took it.
@@ -206,13 +252,20 @@ fn markdown_section(exam: &ExamResult, user: &str, items: &[ItemLine]) -> String
         let _ = writeln!(md, "None answered.");
     }
     for line in items {
+        // A record's paragraphs joined: a list item is one paragraph.
+        let prompt = line.prompt.split_whitespace().collect::<Vec<_>>().join(" ");
+        let case = if line.case.is_empty() {
+            String::new()
+        } else {
+            format!("  \n   {}", escape_md(&line.case))
+        };
         let _ = writeln!(
             md,
-            "{}. **{}** ({}) {}  \n   typed: {}  \n   answer: {}  \n   {}",
+            "{}. **{}** ({}) {}  \n   typed: {}  \n   answer: {}{case}  \n   {}",
             line.number,
             escape_md(&line.item),
             line.verdict_and_review(),
-            escape_md(&line.prompt),
+            escape_md(&prompt),
             escape_md(&line.typed),
             escape_md(&line.answer),
             escape_md(&line.rationale)
@@ -265,12 +318,18 @@ fn html_section(exam: &ExamResult, user: &str, items: &[ItemLine]) -> String {
     }
     body.push_str("</table></div>\n<h2>Items</h2>\n<ol>\n");
     for line in items {
+        let case = if line.case.is_empty() {
+            String::new()
+        } else {
+            format!("<br>{}", escape_html(&line.case))
+        };
         let _ = writeln!(
             body,
-            "<li><b>{}</b> ({}) {}<br>typed: <code>{}</code><br>answer: <code>{}</code><br>{}</li>",
+            "<li><b>{}</b> ({}) {}<br>typed: <code>{}</code><br>answer: <code>{}</code>{case}<br>{}</li>",
             escape_html(&line.item),
             escape_html(&line.verdict_and_review()),
-            escape_html(&line.prompt),
+            // A record keeps its lines.
+            escape_html(&line.prompt).replace('\n', "<br>"),
             escape_html(&line.typed),
             escape_html(&line.answer),
             escape_html(&line.rationale)

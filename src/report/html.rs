@@ -8,7 +8,7 @@ use anyhow::Result;
 
 use super::escape::escape_html;
 use super::markup::{MarkupTable, RowKey};
-use super::{Exporter, Group, Report, charts, fmt};
+use super::{Exporter, Group, Report, ScheduleSummary, charts, fmt};
 use crate::metrics::Metrics;
 
 pub(crate) struct HtmlExporter;
@@ -40,6 +40,20 @@ impl Exporter for HtmlExporter {
         out.write_all(page.as_bytes())?;
         Ok(())
     }
+}
+
+/// The page with the learner's spaced-repetition section before the footer.
+pub(crate) fn write_scheduled(
+    report: &Report,
+    schedule: &ScheduleSummary,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut sections = report_sections(report)?;
+    let footer = sections.pop();
+    sections.push(super::schedule::html(schedule)?);
+    sections.extend(footer);
+    out.write_all(page(&report_title(report), &sections).as_bytes())?;
+    Ok(())
 }
 
 /// A whole page: the head with `title` and the style sheet, then `sections` in order inside

@@ -5,7 +5,9 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::{Exporter, Report};
+use serde::Serialize;
+
+use super::{Exporter, Report, ScheduleSummary};
 use crate::visible::json_visible;
 
 pub(crate) struct JsonExporter;
@@ -16,4 +18,21 @@ impl Exporter for JsonExporter {
         writeln!(out, "{}", json_visible(&json))?;
         Ok(())
     }
+}
+
+/// The report with the learner's spaced-repetition figures as one more key, `schedule`.
+pub(crate) fn write_scheduled(
+    report: &Report,
+    schedule: &ScheduleSummary,
+    out: &mut dyn Write,
+) -> Result<()> {
+    #[derive(Serialize)]
+    struct Scheduled<'a> {
+        #[serde(flatten)]
+        report: &'a Report,
+        schedule: &'a ScheduleSummary,
+    }
+    let json = serde_json::to_string_pretty(&Scheduled { report, schedule })?;
+    writeln!(out, "{}", json_visible(&json))?;
+    Ok(())
 }

@@ -21,6 +21,8 @@ mod markdown;
 mod markup;
 pub(crate) mod progress;
 pub mod reader;
+mod revlog;
+pub(crate) mod schedule;
 mod sessions;
 mod table;
 
@@ -32,6 +34,8 @@ use serde::Serialize;
 use crate::metrics::Metrics;
 
 pub use aggregate::{Aggregator, Filters};
+pub use revlog::write_revlog;
+pub use schedule::ScheduleSummary;
 pub use sessions::{SessionFacts, SessionPoint};
 
 /// What each row of a report is.
@@ -82,6 +86,9 @@ pub enum Format {
     Markdown,
     /// One self-contained page with charts, to share as evidence
     Html,
+    /// The FSRS optimizer's review log, one row per recall attempt (card_id,review_time,
+    /// review_rating,review_state,review_duration)
+    Revlog,
 }
 
 impl Format {
@@ -98,15 +105,17 @@ impl Format {
         }
     }
 
-    /// The exporter that writes this format.
-    pub(crate) fn exporter(self) -> Box<dyn Exporter> {
-        match self {
+    /// The exporter that writes this format; none for the review log, which is written from
+    /// the logs ([`write_revlog`]), not from a report.
+    pub(crate) fn exporter(self) -> Option<Box<dyn Exporter>> {
+        Some(match self {
             Format::Table => Box::new(table::TableExporter),
             Format::Csv => Box::new(csv::CsvExporter),
             Format::Json => Box::new(json::JsonExporter),
             Format::Markdown => Box::new(markdown::MarkdownExporter),
             Format::Html => Box::new(html::HtmlExporter),
-        }
+            Format::Revlog => return None,
+        })
     }
 }
 

@@ -9,8 +9,9 @@ use codedrill::deck;
 use predicates::prelude::*;
 
 /// (deck, fewest items, systems it may use)
-const SHIPPED: [(&str, usize, &[System]); 6] = [
+const SHIPPED: [(&str, usize, &[System]); 7] = [
     ("icd10cm-common", 120, &[System::Icd10cm]),
+    ("icd10cm-charts", 40, &[System::Icd10cm, System::Icd10cmPcs]),
     ("icd10cm-injury", 50, &[System::Icd10cm]),
     ("icd10cm-cases", 30, &[System::Icd10cm]),
     ("icd10pcs-surgery", 60, &[System::Icd10pcs]),
@@ -70,10 +71,15 @@ fn every_answer_code_is_billable_in_the_embedded_sets() {
                 "{name}/{}: CPT content is never shipped",
                 item.id
             );
-            if !matches!(item.system, System::Icd10cm | System::Icd10pcs) {
+            if !matches!(
+                item.system,
+                System::Icd10cm | System::Icd10pcs | System::Icd10cmPcs
+            ) {
                 continue;
             }
-            let alternatives = std::iter::once(item.answer.as_str()).chain(item.accept.split('|'));
+            let alternatives = std::iter::once(item.answer.as_str())
+                .chain(item.accept.split('|'))
+                .chain(item.optional.split('|'));
             for code in alternatives
                 .flat_map(|a| a.split(';'))
                 .map(str::trim)
@@ -108,4 +114,63 @@ fn check_passes_on_every_shipped_deck() {
         .assert()
         .success()
         .stdout(predicate::str::contains("ok").count(SHIPPED.len()));
+}
+
+#[test]
+fn the_chart_deck_holds_whole_records_of_every_setting() {
+    use codedrill::deck::Setting;
+    let deck = deck::load_deck("icd10cm-charts", None).unwrap();
+    let items = &deck.items;
+    assert!(items.len() >= 40, "{}", items.len());
+    let inpatient: Vec<_> = items
+        .iter()
+        .filter(|i| i.setting == Some(Setting::Inpatient))
+        .collect();
+    let elsewhere = items
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.setting,
+                Some(Setting::Outpatient | Setting::Office | Setting::Ed)
+            )
+        })
+        .count();
+    assert!(
+        inpatient.len() >= 15 && elsewhere >= 15,
+        "{} / {elsewhere}",
+        inpatient.len()
+    );
+    let with_procedures = inpatient
+        .iter()
+        .filter(|i| i.system == System::Icd10cmPcs)
+        .count();
+    assert!(with_procedures >= 10, "{with_procedures}");
+    for item in items {
+        let words = item.prompt.split_whitespace().count();
+        assert!((100..=400).contains(&words), "{}: {words} words", item.id);
+        assert!(
+            item.prompt.contains('\n'),
+            "{}: a record has lines",
+            item.id
+        );
+        assert!(item.setting.is_some(), "{}: no setting", item.id);
+        assert!(!item.rationale.is_empty(), "{}: no rationale", item.id);
+        // Diagnoses first, then procedures.
+        let codes: Vec<String> = item
+            .answer
+            .split(';')
+            .map(|c| codes::normalize(item.system, c))
+            .collect();
+        let first_procedure = codes
+            .iter()
+            .position(|c| item.system.of_code(c) == System::Icd10pcs)
+            .unwrap_or(codes.len());
+        assert!(
+            codes[first_procedure..]
+                .iter()
+                .all(|c| item.system.of_code(c) == System::Icd10pcs),
+            "{}: a diagnosis after a procedure",
+            item.id
+        );
+    }
 }

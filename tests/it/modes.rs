@@ -349,3 +349,23 @@ fn a_session_ends_beside_the_last_and_best_ones_and_says_what_next() {
     assert!(second.contains("beaten today"), "{second}");
     assert!(!second.contains("Next:"), "nothing missed: {second}");
 }
+
+#[test]
+fn the_exam_page_names_a_cases_missing_extra_and_optional_codes() {
+    let scratch = crate::common::Scratch::new();
+    let page = scratch.path("result.md");
+    crate::common::codedrill()
+        .args(["exam", &crate::common::fixture("decks/chart.csv"), "-o"])
+        .arg(&page)
+        .arg("--log")
+        .arg(scratch.log())
+        .write_stdin("K35.30 Z87.891 0DTJ4ZZ R50.9\n")
+        .assert()
+        // 66.7% is under the pass mark.
+        .code(3);
+    let md = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        md.contains("missing: I10; extra: R50.9; optional, typed: Z87.891"),
+        "{md}"
+    );
+}
