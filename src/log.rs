@@ -834,6 +834,7 @@ impl<F: FnMut() -> Result<S>, S: Read> LineFinder<F, S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::HEADER;
 
     /// A log of `rows` (each a line, its line break included) after the header.
     fn log_of(rows: &[String]) -> Vec<u8> {

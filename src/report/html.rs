@@ -126,7 +126,10 @@ fn meta(report: &Report) -> String {
     meta_line(&mut text, "Logs:", &escape_html(&logs.join(", ")));
     let heads: Vec<String> = report
         .log_heads()
-        .map(|(log, head)| format!("{} <code>{}</code>", escape_html(log), escape_html(head)))
+        .map(|(log, head)| match head {
+            "unchained" => format!("{} unchained", escape_html(log)),
+            head => format!("{} <code>{}</code>", escape_html(log), escape_html(head)),
+        })
         .collect();
     if !heads.is_empty() {
         meta_line(&mut text, "Chain heads:", &heads.join("; "));

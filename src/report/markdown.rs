@@ -45,7 +45,7 @@ pub(crate) fn report_sections(report: &Report) -> Vec<String> {
 fn chain_heads(report: &Report) -> Option<String> {
     let heads: Vec<String> = report
         .log_heads()
-        .map(|(log, head)| format!("{} `{head}`", escape_md(log)))
+        .map(|(log, head)| format!("{} {head}", escape_md(log)))
         .collect();
     (!heads.is_empty()).then(|| format!("\n**Chain heads:** {}.\n", heads.join("; ")))
 }
