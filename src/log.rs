@@ -499,10 +499,9 @@ fn read_span_within<R: Read, S: Read, F: FnMut() -> Result<S>>(
                 .map_err(|message| anyhow!(message))?;
             continue;
         }
-        let mut fields = [""; 19];
-        let fields = &mut fields[..out.layout.columns()];
-        if text_fields(&record, fields) {
-            out.take(&parse_text(out.layout, fields), start, &mut lines)?;
+        let mut fields = [""; 18];
+        if text_fields(&record, out.layout, &mut fields) {
+            out.take(&record::parse_row(&fields), start, &mut lines)?;
         } else if !well_quoted(&record) {
             return read_rest_strictly(start, span.end, limit, &mut lines, &mut out);
         } else {
@@ -683,36 +682,33 @@ fn line_start_after(file: &mut File, from: u64) -> Result<Option<u64>> {
     }
 }
 
-/// A row whose fields are text, checked: the 18 attempt fields, and a chained row's `chain`
-/// for its shape only.
-#[inline]
-fn parse_text<'a>(
+/// Puts the 18 attempt fields of a record into `fields` as text, when it has the layout's
+/// number of fields, is UTF-8 and is plainly quoted (every quote opens or closes a whole
+/// field: none is doubled, none stray): one check of the line, then each field is a slice of
+/// it. A chained row's `chain` is left out of that check, its length alone looked at (64: a
+/// shorter one was cut short), so the column costs a report next to nothing. `false` sends the
+/// record the slow way.
+fn text_fields<'r>(
+    record: &'r simd_csv::ZeroCopyByteRecord<'_>,
     layout: Layout,
-    fields: &[&'a str],
-) -> std::result::Result<AttemptRef<'a>, String> {
-    let (attempt, chain) = fields.split_at(COLUMNS.len());
-    if layout == Layout::Chained {
-        record::check_chain(chain.first().map_or(&[][..], |c| c.as_bytes()))?;
-    }
-    match <&[&str; 18]>::try_from(attempt) {
-        Ok(attempt) => record::parse_row(attempt),
-        Err(_) => Err(format!(
-            "row has {} fields, expected {} (cut short?)",
-            fields.len(),
-            layout.columns()
-        )),
-    }
-}
-
-/// Puts the fields of a record into `fields` as text, when it has as many, is UTF-8 and is
-/// plainly quoted (every quote opens or closes a whole field: none is doubled, none stray):
-/// one check of the whole line, then each field is a slice of it. `false` sends the record
-/// the slow way.
-fn text_fields<'r>(record: &'r simd_csv::ZeroCopyByteRecord<'_>, fields: &mut [&'r str]) -> bool {
-    if record.len() != fields.len() {
+    fields: &mut [&'r str; 18],
+) -> bool {
+    if record.len() != layout.columns() {
         return false;
     }
-    let Ok(line) = std::str::from_utf8(record.as_slice()) else {
+    let bytes = record.as_slice();
+    let end = match layout {
+        Layout::Unchained => bytes.len(),
+        Layout::Chained => match record.get(COLUMNS.len()) {
+            // The comma before an unquoted chain of 64 characters ends the text checked (a
+            // quote in it, stray, sends the row the slow way like any other).
+            Some(chain) if chain.len() == 64 && memchr::memchr(b'"', chain).is_none() => {
+                (chain.as_ptr() as usize - bytes.as_ptr() as usize).saturating_sub(1)
+            }
+            _ => return false,
+        },
+    };
+    let Ok(line) = std::str::from_utf8(&bytes[..end]) else {
         return false;
     };
     let base = line.as_ptr() as usize;

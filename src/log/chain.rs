@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 
 use super::bounded::{CsvRows, Next, ROW_LIMIT};
 use super::{LineFinder, check_first_line};
-use crate::record::{COLUMNS, Layout, unguard};
+use crate::record::{COLUMNS, Layout};
 
 /// One link of a chain: a SHA-256 digest.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -206,7 +206,7 @@ pub struct Summary {
     /// Rows in the chain
     pub rows: u64,
     pub sessions: u64,
-    /// The local dates of the first and last row
+    /// The earliest and latest local date of a row
     pub first: Option<String>,
     pub last: Option<String>,
     /// The last row's link (64 `0`s when there is no row)
@@ -269,25 +269,43 @@ pub fn verify_from<R: Read, S: Read>(
             Next::End => break,
             Next::TooLong(at) => summary.cut.push(lines.line_at(at).with_context(failed)?),
             Next::Row => {
-                let fields = record.iter().collect::<Vec<_>>();
-                let Some(link) = link_of(&fields) else {
+                let mut fields: [&[u8]; 19] = [&[]; 19];
+                let whole = record.len() == fields.len();
+                for (slot, field) in fields.iter_mut().zip(record.iter()) {
+                    *slot = field;
+                }
+                // A row the readers count (all its fields, a `chain` of 64 characters) must be a
+                // link; any other they skip, as cut short.
+                if !whole || fields[COLUMNS.len()].len() != 64 {
                     summary.cut.push(lines.line_at(start).with_context(failed)?);
                     continue;
-                };
-                if previous.link(&fields[..COLUMNS.len()]) != link {
+                }
+                let link = Chain::parse(fields[COLUMNS.len()]);
+                let Some(link) = link.filter(|&l| previous.link(&fields[..COLUMNS.len()]) == l)
+                else {
                     let line = lines.line_at(start).with_context(failed)?;
                     return Ok(Checked::Broken { line });
-                }
+                };
                 previous = link;
                 summary.rows += 1;
                 if !sessions.contains(fields[1]) {
                     sessions.insert(fields[1].to_vec());
                 }
                 let date = date_of(fields[0]);
-                if summary.first.is_none() {
-                    summary.first = Some(date.clone());
+                if summary
+                    .first
+                    .as_deref()
+                    .is_none_or(|first| date < first.as_bytes())
+                {
+                    summary.first = Some(String::from_utf8_lossy(date).into_owned());
                 }
-                summary.last = Some(date);
+                if summary
+                    .last
+                    .as_deref()
+                    .is_none_or(|last| date > last.as_bytes())
+                {
+                    summary.last = Some(String::from_utf8_lossy(date).into_owned());
+                }
             }
         }
     }
@@ -296,11 +314,10 @@ pub fn verify_from<R: Read, S: Read>(
     Ok(Checked::Whole(summary))
 }
 
-/// The local date a written timestamp starts with.
-fn date_of(timestamp: &[u8]) -> String {
-    let text = String::from_utf8_lossy(timestamp);
-    let text = unguard(&text);
-    text.get(..10).unwrap_or(text).to_string()
+/// The local date a written timestamp starts with (`YYYY-MM-DD`: timestamps are never
+/// guarded, starting with a digit).
+fn date_of(timestamp: &[u8]) -> &[u8] {
+    timestamp.get(..10).unwrap_or(timestamp)
 }
 
 #[cfg(test)]

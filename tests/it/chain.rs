@@ -157,6 +157,33 @@ fn every_kind_of_tampering_with_a_log_breaks_its_chain_at_the_row() {
     let fake = good[1].rsplit_once(',').unwrap().0.to_string() + "," + &"a".repeat(64);
     forged.push(fake);
     assert_eq!(broken_at(&forged), "LOG:9: chain broken");
+    // A row readers would count, its link not even hex: tampering too, not a cut row.
+    let mut garbled = good.clone();
+    let fake = good[1].rsplit_once(',').unwrap().0.to_string() + "," + &"x".repeat(64);
+    garbled.insert(3, fake);
+    assert_eq!(broken_at(&garbled), "LOG:4: chain broken");
+}
+
+#[test]
+fn a_row_readers_skip_is_no_link_and_the_chain_goes_on_past_it() {
+    let (scratch, log) = chained_log();
+    let mut all = lines(&log);
+    // Cut short inside its chain, as a crash leaves a row, then closed by the next append.
+    let cut = all[2][..all[2].len() - 30].to_string();
+    all.insert(3, cut);
+    let copy = scratch.path("copy.csv");
+    write_lines(&copy, &all);
+    let (status, stdout, stderr) = verify(&[path(&copy)]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stdout.contains(": 7 rows, 3 sessions,"), "{stdout}");
+    assert!(
+        stderr.starts_with(&format!("{}:4: row cut short", copy.display())),
+        "{stderr}"
+    );
+    let (rows, warnings) = read_all(&copy);
+    assert_eq!(rows.len(), 7, "readers skip it too");
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].line, 4);
 }
 
 #[test]
@@ -572,4 +599,26 @@ fn signing_is_refused_before_the_exam_when_it_could_not_be_checked() {
     let stderr = exam(&["--sign", path(&secret), "-o", path(&out)], &scratch.log());
     assert!(stderr.contains("chmod 600"), "{stderr}");
     assert!(!scratch.log().exists(), "no exam was taken");
+}
+
+#[test]
+fn a_session_on_an_unchained_log_says_once_that_it_cannot_be_verified() {
+    let scratch = Scratch::new();
+    let old = unchained_log(&scratch);
+    fs::rename(&old, scratch.log()).unwrap();
+    let args = format!("drill {} --order file -n 1", fixture("decks/good.csv"));
+    let (mut pty, _) = crate::common::codedrill_in_pty(&scratch, &args, "");
+    pty.exp_string("This log is unchained").unwrap();
+    // Wrapped to the terminal's width.
+    pty.exp_string("it cannot").unwrap();
+    pty.exp_string("be verified").unwrap();
+    pty.exp_string("--log NEW.csv").unwrap();
+    pty.exp_string("Type 2 diabetes, no complications").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    crate::common::type_keys(&mut pty, "E11.9\r");
+    pty.exp_string("Session summary").unwrap();
+    let rest = pty.exp_eof().unwrap();
+    assert!(!rest.contains("unchained"), "said once: {rest}");
+    assert_eq!(rows_of(&scratch.log()).len(), 3);
+    assert!(rows_of(&scratch.log()).iter().all(|row| row.len() == 18));
 }
