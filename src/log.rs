@@ -1020,6 +1020,66 @@ mod tests {
         assert!(!is_header(HEADER.replace("user", "\"user").as_bytes()));
         assert!(!is_header(format!("{HEADER},extra").as_bytes()));
         assert!(!is_header(b"timestamp,session"));
+        let chained = format!("{header},\"chain\"");
+        assert_eq!(header_layout(chained.as_bytes()), Some(Layout::Chained));
+        assert_eq!(header_layout(header.as_bytes()), Some(Layout::Unchained));
+        let exact = record::CHAINED_HEADER.as_bytes();
+        assert_eq!(header_layout(exact), Some(Layout::Chained));
+        assert!(!is_header(format!("{HEADER},chain,extra").as_bytes()));
+    }
+
+    #[test]
+    fn two_writers_taking_turns_keep_one_chain_and_the_readers_read_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.csv");
+        let mut first = LogWriter::open(&path).unwrap();
+        let mut second = LogWriter::open(&path).unwrap();
+        let mut links = Vec::new();
+        for (at, entered) in ["A1", "A2", "B1", "A3", "B2", "B3"].iter().enumerate() {
+            let writer = if entered.starts_with('A') {
+                &mut first
+            } else {
+                &mut second
+            };
+            let link = writer.append(&record::example(entered)).unwrap().unwrap();
+            assert_eq!(writer.written().last().unwrap().link, link);
+            if let Some(&previous) = links.last() {
+                assert_eq!(
+                    writer.written().last().unwrap().previous,
+                    previous,
+                    "row {at}"
+                );
+            }
+            links.push(link);
+        }
+        assert_eq!(first.head().unwrap(), Some(links[5]));
+        match chain::verify(&path).unwrap() {
+            chain::Checked::Whole(summary) => {
+                assert_eq!((summary.rows, summary.head), (6, links[5]));
+            }
+            broken => panic!("{broken:?}"),
+        }
+        let mut read = Vec::new();
+        read_log(
+            &path,
+            |row| read.push(row.entered.to_string()),
+            |w| panic!("{w}"),
+        )
+        .unwrap();
+        assert_eq!(read, ["A1", "A2", "B1", "A3", "B2", "B3"]);
+    }
+
+    #[test]
+    fn an_unchained_log_is_appended_to_unchained() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.csv");
+        fs::write(&path, format!("{HEADER}\n{}", good("A1"))).unwrap();
+        let mut writer = LogWriter::open(&path).unwrap();
+        assert!(!writer.is_chained());
+        assert_eq!(writer.append(&record::example("A2")).unwrap(), None);
+        assert_eq!(writer.head().unwrap(), None);
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(text, format!("{HEADER}\n{}{}", good("A1"), good("A2")));
     }
 
     #[test]
