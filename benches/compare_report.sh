@@ -21,7 +21,7 @@ if [ ! -f "$LOG" ]; then
   echo "generating $LOG ..." >&2
   python3 benches/gen_log.py --rows 1000000 --out "$LOG"
 fi
-cargo build --release --quiet -j 2
+cargo build --release --quiet -j "${JOBS:-2}"
 BIN=${CARGO_TARGET_DIR:-target}/release/codedrill
 
 cat > "$OUT/pandas_report.py" <<'PY'

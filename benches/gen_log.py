@@ -2,6 +2,10 @@
 """Writes a synthetic codedrill attempt log, deterministic for a given seed.
 
     python3 benches/gen_log.py --rows 1000000 --out /tmp/attempts-1m.csv   # about 170 MB
+    python3 benches/gen_log.py --rows 1000000 --chain --out /tmp/chained-1m.csv   # about 240 MB
+
+With --chain the log has the chained header and each row its `chain` link (README "Evidence"):
+what `codedrill verify` checks.
 
 Users practise in sessions of 10 to 40 items on one deck, on some of 120 days, so rows come in
 runs of one user, session, deck and day, as in real logs. Verdicts cover every kind, near misses
@@ -10,6 +14,7 @@ every detail, and a few typed answers carry the log's formula guard.
 import argparse
 import csv
 import datetime as dt
+import hashlib
 import random
 import sys
 
@@ -80,6 +85,15 @@ def typed(rng, expected, verdict, system):
     return code(rng, system)
 
 
+def link(previous, fields):
+    """The row's `chain`: SHA-256 of the previous link and each field as a netstring."""
+    digest = hashlib.sha256(previous.encode())
+    for field in fields:
+        data = str(field).encode()
+        digest.update(b"%d:%s," % (len(data), data))
+    return digest.hexdigest()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -89,6 +103,7 @@ def main():
     parser.add_argument("--decks", type=int, default=len(DECKS))
     parser.add_argument("--items", type=int, default=200, help="items per deck")
     parser.add_argument("--out", default="-")
+    parser.add_argument("--chain", action="store_true", help="a chained log (a `chain` column)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     decks = [(d, s, make_items(rng, d, s, c, args.items)) for d, s, c in DECKS[: args.decks]]
@@ -99,7 +114,8 @@ def main():
     start = dt.datetime(2026, 6, 1, 8, 0)
     out = sys.stdout if args.out == "-" else open(args.out, "w", newline="")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
+    writer.writerow(HEADER + ["chain"] if args.chain else HEADER)
+    previous = "0" * 64
     rows = 0
     session_no = 0
     while rows < args.rows:
@@ -122,14 +138,18 @@ def main():
                 elapsed = 30000
             when += dt.timedelta(milliseconds=elapsed + rng.randint(300, 3000))
             backspaces = rng.choice([0, 0, 0, 1, 2])
-            writer.writerow([
+            row = [
                 when.isoformat(timespec="seconds"), session, user, mode, deck, item, system,
                 category, prompt, expected,
                 "'" + entered if entered[:1] in ("=", "+", "-", "@") else entered,
                 verdict, detail, score, elapsed,
                 "" if mode == "transcribe" else min(elapsed, rng.randint(300, 2500)),
                 len(entered) + 1 + 2 * backspaces, backspaces,
-            ])
+            ]
+            if args.chain:
+                previous = link(previous, row)
+                row.append(previous)
+            writer.writerow(row)
             rows += 1
     out.flush()
 

@@ -15,6 +15,7 @@ Examples:
   codedrill decks
   codedrill lookup E11.9 s52.521a
   codedrill report --by day
+  codedrill verify                        check the log's hash chain
   codedrill config                        settings and where each comes from";
 
 /// Timed drills for medical coders: ICD-10-CM, ICD-10-PCS, CPT and HCPCS codes and terms,
@@ -47,6 +48,10 @@ pub enum Command {
     /// Show each setting's effective value and where it came from (flag, environment, config
     /// file, default), or with --path the config file's path
     Config(cmd::config::Args),
+    /// Check a log's hash chain, or a signed exam result with the signer's public key
+    Verify(cmd::verify::Args),
+    /// Make a key pair to sign exam results with: NAME.key (secret) and NAME.pub
+    Keygen(cmd::keygen::Args),
     /// Print shell completions
     Completions(cmd::completions::Args),
 }
@@ -63,7 +68,7 @@ impl Command {
             Command::Check(args) => Given::from(&args.shared),
             Command::Lookup(args) => Given::from(&args.shared),
             Command::Decks(args) => Given::from(&args.shared),
-            Command::Completions(_) => Given::default(),
+            Command::Verify(_) | Command::Keygen(_) | Command::Completions(_) => Given::default(),
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod report;
 pub mod score;
 pub(crate) mod settings;
 pub(crate) mod signals;
+pub(crate) mod signing;
 pub(crate) mod visible;
 
 use std::process::ExitCode;
@@ -107,6 +108,8 @@ pub(crate) fn run(command: &Command, settings: &Settings) -> Result<ExitStatus> 
         Command::Report(args) => cmd::report::run(args, settings),
         Command::Decks(args) => cmd::decks::run(args, settings),
         Command::Config(args) => cmd::config::run(args, settings),
+        Command::Verify(args) => cmd::verify::run(args, settings),
+        Command::Keygen(args) => cmd::keygen::run(args),
         Command::Completions(args) => cmd::completions::run(args, Cli::command()),
     }
 }

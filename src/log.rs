@@ -2,9 +2,12 @@
 //! the one reader every command uses.
 //!
 //! Rules (SPEC "Attempt log"; the row itself is [`crate::record`]):
-//! - the header is written only into a new or empty file; a file with another header is
-//!   refused and left untouched (the header's names may be quoted, as a spreadsheet saves
-//!   them);
+//! - the header is written only into a new or empty file, and it is the chained header (the 18
+//!   columns and `chain`, [`chain`]); a log with the 18-column header (written before logs
+//!   were chained) is read and appended to unchained; a file with another header is refused
+//!   and left untouched (the header's names may be quoted, as a spreadsheet saves them);
+//! - in a chained log each row is chained under the lock, from the last row's link, so the
+//!   chain stays linear however many sessions append at once;
 //! - each append takes an exclusive lock on the file, so concurrent sessions keep rows whole
 //!   and write one header;
 //! - a row cut by a crash is the tail after the last line break: the next append closes it (a
@@ -14,6 +17,7 @@
 //!   1 MiB with a warning ([`bounded`]), so memory and time follow the rows, not the bytes.
 
 pub mod bounded;
+pub mod chain;
 
 use std::borrow::Cow;
 use std::fs::{self, File, OpenOptions};
@@ -22,13 +26,30 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::record::{self, Attempt, AttemptRef, COLUMNS, HEADER};
+use crate::record::{self, Attempt, AttemptRef, CHAIN_COLUMN, COLUMNS, Layout};
 use bounded::{CsvRows, Fence, Fenced, Next, ROW_LIMIT};
+use chain::Chain;
 
 /// An open log, appended to under a lock.
 pub struct LogWriter {
     file: File,
     path: PathBuf,
+    /// The log's header as last seen; a new (empty) log is chained
+    layout: Layout,
+    /// The file's length after this writer's last row, and that row's link: while the file is
+    /// still that long, no one appended since, and the next row chains from it without a read
+    last: Option<(u64, Chain)>,
+    /// The chained rows this writer appended, in file order
+    written: Vec<WrittenRow>,
+}
+
+/// A chained row as appended: the link it chains from, and its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenRow {
+    pub previous: Chain,
+    /// The row's CSV line as written, `chain` last, without its line break
+    pub line: String,
+    pub link: Chain,
 }
 
 impl LogWriter {
@@ -53,24 +74,65 @@ impl LogWriter {
         let mut writer = LogWriter {
             file,
             path: path.to_path_buf(),
+            layout: Layout::Chained,
+            last: None,
+            written: Vec::new(),
         };
-        writer.locked(check_header)?;
+        writer.layout = writer.locked(check_header)?.unwrap_or(Layout::Chained);
         Ok(writer)
     }
 
-    /// Appends one row (and the header into an empty file), flushed before returning. When
-    /// the write fails (a full disk, say), the file is cut back to where it ended, so no
-    /// part of the row stays behind.
-    pub fn append(&mut self, attempt: &Attempt) -> Result<()> {
-        let row = attempt.to_csv_line();
-        self.locked(|file, path| {
+    /// Whether rows are chained: the log is new, or has the chained header.
+    pub fn is_chained(&self) -> bool {
+        self.layout == Layout::Chained
+    }
+
+    /// The log's chain head now: the last row's link (`None` for an unchained log).
+    pub fn head(&mut self) -> Result<Option<Chain>> {
+        let layout = self.layout;
+        self.locked(|file, _| {
+            if layout == Layout::Unchained {
+                return Ok(None);
+            }
+            let len = file.metadata()?.len();
+            Ok(Some(if len == 0 {
+                Chain::START
+            } else {
+                chain::last_link(file, len)?
+            }))
+        })
+        .with_context(|| format!("cannot read log {}", self.path.display()))
+    }
+
+    /// Appends one row (and the header into an empty file), flushed before returning; gives
+    /// the row's link in a chained log. When the write fails (a full disk, say), the file is
+    /// cut back to where it ended, so no part of the row stays behind.
+    pub fn append(&mut self, attempt: &Attempt) -> Result<Option<Chain>> {
+        let last = self.last;
+        let appended = self.locked(|file, path| {
             let len = file.metadata()?.len();
             let mut bytes = String::new();
-            if len == 0 {
-                bytes.push_str(HEADER);
+            let layout = if len == 0 {
+                bytes.push_str(Layout::Chained.header());
                 bytes.push('\n');
+                Layout::Chained
             } else {
-                check_header(file, path)?;
+                check_header(file, path)?.unwrap_or(Layout::Chained)
+            };
+            let (row, link) = match layout {
+                Layout::Unchained => (attempt.to_csv_line(), None),
+                Layout::Chained => {
+                    let previous = match last {
+                        // Nothing written since this writer's last row.
+                        Some((end, link)) if end == len => link,
+                        _ if len == 0 => Chain::START,
+                        _ => chain::last_link(file, len)?,
+                    };
+                    let (row, link) = attempt.to_chained_line(&previous);
+                    (row, Some((previous, link)))
+                }
+            };
+            if len > 0 && !matches!(last, Some((end, _)) if end == len) {
                 bytes.push_str(close_cut_row(file, len)?);
             }
             bytes.push_str(&row);
@@ -84,9 +146,25 @@ impl LogWriter {
                     ))),
                 };
             }
-            Ok(())
-        })
-        .with_context(|| format!("cannot write to log {}", self.path.display()))
+            Ok((layout, link, len + bytes.len() as u64, row))
+        });
+        let (layout, link, end, row) =
+            appended.with_context(|| format!("cannot write to log {}", self.path.display()))?;
+        self.layout = layout;
+        self.last = link.map(|(_, link)| (end, link));
+        if let Some((previous, link)) = link {
+            self.written.push(WrittenRow {
+                previous,
+                line: row.trim_end_matches('\n').to_string(),
+                link,
+            });
+        }
+        Ok(link.map(|(_, link)| link))
+    }
+
+    /// The chained rows this writer appended, in file order.
+    pub fn written(&self) -> &[WrittenRow] {
+        &self.written
     }
 
     /// Forces the rows to disk (at the end of a session).
@@ -170,17 +248,37 @@ fn close_cut_row(file: &mut File, len: u64) -> Result<&'static str> {
     Ok(if quotes % 2 == 1 { "\"\n" } else { "\n" })
 }
 
-/// Refuses a file that is not empty and does not start with the log header.
-fn check_header(file: &mut File, path: &Path) -> Result<()> {
+/// Refuses a file that is not empty and does not start with a log header; gives the header's
+/// layout (`None` for an empty file).
+fn check_header(file: &mut File, path: &Path) -> Result<Option<Layout>> {
     if file.metadata()?.len() == 0 {
-        return Ok(());
+        return Ok(None);
     }
-    file.seek(SeekFrom::Start(0))?;
+    layout_at_start(file, path)
+        .map(Some)
+        .map_err(|message| anyhow!("{message}; refusing to write to it"))
+}
+
+/// The layout of the log `file` (its header's), or why it is not a log.
+pub fn layout_of(file: &mut File, path: &Path) -> Result<Layout> {
+    let layout = layout_at_start(file, path).map_err(|message| anyhow!(message));
+    let rewound = file.seek(SeekFrom::Start(0));
+    let layout = layout?;
+    rewound.with_context(|| format!("cannot read log {}", path.display()))?;
+    Ok(layout)
+}
+
+/// The layout the first line of `file` names, or the message saying it names none.
+fn layout_at_start(file: &mut File, path: &Path) -> std::result::Result<Layout, String> {
+    let failed = |err: io::Error| format!("cannot read log {}: {err}", path.display());
+    file.seek(SeekFrom::Start(0)).map_err(failed)?;
     let mut start = Vec::with_capacity(512);
-    Read::by_ref(file).take(4096).read_to_end(&mut start)?;
+    Read::by_ref(file)
+        .take(4096)
+        .read_to_end(&mut start)
+        .map_err(failed)?;
     let first = start.split(|&b| b == b'\n').next().unwrap_or(&[]);
     check_first_line(first, &start, path)
-        .map_err(|message| anyhow!("{message}; refusing to write to it"))
 }
 /// A problem met while reading a log; the row is skipped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,18 +304,19 @@ pub fn is_log_file(path: &Path) -> bool {
     read.is_ok() && starts_like_a_log(&start)
 }
 
-/// Whether the first bytes of a file are the log header.
+/// Whether the first bytes of a file are a log header.
 fn starts_like_a_log(start: &[u8]) -> bool {
     let first = start.split(|&b| b == b'\n').next().unwrap_or(&[]);
     check_first_line(first, start, Path::new("")).is_ok()
 }
 
-/// Refuses a first line that is not the log header (`name` names the file in the message);
-/// `start` is as much of the file's start as was read, to tell a binary file by its NULs. The
-/// message never quotes the line: the file may be anything, a link to a secret one say.
-fn check_first_line(line: &[u8], start: &[u8], name: &Path) -> std::result::Result<(), String> {
-    if is_header(line) {
-        return Ok(());
+/// Refuses a first line that is not a log header (`name` names the file in the message), or
+/// gives the header's layout; `start` is as much of the file's start as was read, to tell a
+/// binary file by its NULs. The message never quotes the line: the file may be anything, a
+/// link to a secret one say.
+fn check_first_line(line: &[u8], start: &[u8], name: &Path) -> std::result::Result<Layout, String> {
+    if let Some(layout) = header_layout(line) {
+        return Ok(layout);
     }
     if line.contains(&0) || start.contains(&0) {
         return Err(format!(
@@ -235,22 +334,38 @@ fn not_a_log(name: &Path) -> String {
     )
 }
 
-/// Whether a line is the log header, each name bare or in quotes (a spreadsheet may save it
-/// so), after an optional byte-order mark and before an optional CR.
-fn is_header(line: &[u8]) -> bool {
+/// Which log header a line is, if it is one: each name bare or in quotes (a spreadsheet may
+/// save it so), after an optional byte-order mark and before an optional CR.
+fn header_layout(line: &[u8]) -> Option<Layout> {
     let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if line == HEADER.as_bytes() {
-        return true;
+    for layout in [Layout::Chained, Layout::Unchained] {
+        if line == layout.header().as_bytes() {
+            return Some(layout);
+        }
     }
     let mut names = line.split(|&byte| byte == b',').map(|name| match name {
         [b'"', inner @ .., b'"'] => inner,
         _ => name,
     });
-    COLUMNS
+    if !COLUMNS
         .iter()
         .all(|column| names.next() == Some(column.as_bytes()))
-        && names.next().is_none()
+    {
+        return None;
+    }
+    match names.next() {
+        None => Some(Layout::Unchained),
+        Some(name) if name == CHAIN_COLUMN.as_bytes() && names.next().is_none() => {
+            Some(Layout::Chained)
+        }
+        Some(_) => None,
+    }
+}
+
+#[cfg(test)]
+fn is_header(line: &[u8]) -> bool {
+    header_layout(line).is_some()
 }
 
 /// Reads a log streaming, calling `row` for each whole row and `warn` for each skipped one;
@@ -285,7 +400,9 @@ pub fn read_log_from<R: Read, S: Read>(
         start: 0,
         end: u64::MAX,
     };
-    Ok(read_span(input, whole, reopen, name, row, warn)?.skipped)
+    // Replaced by the header's layout, read first.
+    let layout = Layout::Chained;
+    Ok(read_span(input, whole, layout, reopen, name, row, warn)?.skipped)
 }
 
 /// The rows one reader takes: those whose reading starts at or after byte `start` and before
@@ -307,7 +424,8 @@ pub struct SpanRead {
 }
 
 /// Reads the rows of one span; `input` is positioned at `span.start`, and `reopen` gives the
-/// file again from its first byte. The first span (from byte 0) checks the header.
+/// file again from its first byte. The first span (from byte 0) checks the header and takes
+/// the rows' layout from it; the others take `layout` (the header's, read by [`layout_of`]).
 ///
 /// Rows are split by `simd-csv`. RFC 4180 readers agree on well-quoted CSV, but not on a stray
 /// quote (inside an unquoted field, or after a closing quote): from the first record that has
@@ -320,6 +438,7 @@ pub struct SpanRead {
 pub fn read_span<R: Read, S: Read>(
     input: R,
     span: Span,
+    layout: Layout,
     reopen: impl FnMut() -> Result<S>,
     name: &Path,
     row: impl FnMut(&AttemptRef<'_>),
@@ -327,6 +446,7 @@ pub fn read_span<R: Read, S: Read>(
 ) -> Result<SpanRead> {
     let out = Delivery {
         name,
+        layout,
         row,
         warn,
         skipped: 0,
@@ -375,18 +495,23 @@ fn read_span_within<R: Read, S: Read, F: FnMut() -> Result<S>>(
         any = true;
         if first {
             first = false;
-            check_first_line(record.as_slice(), &[], name).map_err(|message| anyhow!(message))?;
+            out.layout = check_first_line(record.as_slice(), &[], name)
+                .map_err(|message| anyhow!(message))?;
             continue;
         }
         let mut fields = [""; 18];
-        if text_fields(&record, &mut fields) {
+        if text_fields(&record, out.layout, &mut fields) {
             out.take(&record::parse_row(&fields), start, &mut lines)?;
         } else if !well_quoted(&record) {
             return read_rest_strictly(start, span.end, limit, &mut lines, &mut out);
         } else {
             let fields: Vec<Cow<'_, [u8]>> = record.unescaped_iter().collect();
             let slices: Vec<&[u8]> = fields.iter().map(|f| f.as_ref()).collect();
-            out.take(&record::parse_fields(&slices), start, &mut lines)?;
+            out.take(
+                &record::parse_fields_in(out.layout, &slices),
+                start,
+                &mut lines,
+            )?;
         }
     }
     if span.start == 0 && !any {
@@ -439,7 +564,7 @@ fn read_strictly<S: Read, F: FnMut() -> Result<S>>(
         match next {
             Next::Row => {
                 let fields: Vec<&[u8]> = record.iter().collect();
-                out.take(&record::parse_fields(&fields), at, lines)?;
+                out.take(&record::parse_fields_in(out.layout, &fields), at, lines)?;
             }
             Next::TooLong(row_start) => {
                 out.take(&Err(bounded::too_long(limit)), row_start, lines)?;
@@ -469,6 +594,8 @@ fn well_quoted(record: &simd_csv::ZeroCopyByteRecord<'_>) -> bool {
 /// Where checked rows go: each whole row to `row`, each skipped one to `warn` with its line.
 struct Delivery<'n, R, W> {
     name: &'n Path,
+    /// The rows' layout: the header's
+    layout: Layout,
     row: R,
     warn: W,
     skipped: u64,
@@ -555,18 +682,33 @@ fn line_start_after(file: &mut File, from: u64) -> Result<Option<u64>> {
     }
 }
 
-/// Puts the 18 fields of a record into `fields` as text, when it has 18, is UTF-8 and is
-/// plainly quoted (every quote opens or closes a whole field: none is doubled, none stray):
-/// one check of the whole line, then each field is a slice of it. `false` sends the record
-/// the slow way.
+/// Puts the 18 attempt fields of a record into `fields` as text, when it has the layout's
+/// number of fields, is UTF-8 and is plainly quoted (every quote opens or closes a whole
+/// field: none is doubled, none stray): one check of the line, then each field is a slice of
+/// it. A chained row's `chain` is left out of that check, its length alone looked at (64: a
+/// shorter one was cut short), so the column costs a report next to nothing. `false` sends the
+/// record the slow way.
 fn text_fields<'r>(
     record: &'r simd_csv::ZeroCopyByteRecord<'_>,
+    layout: Layout,
     fields: &mut [&'r str; 18],
 ) -> bool {
-    if record.len() != fields.len() {
+    if record.len() != layout.columns() {
         return false;
     }
-    let Ok(line) = std::str::from_utf8(record.as_slice()) else {
+    let bytes = record.as_slice();
+    let end = match layout {
+        Layout::Unchained => bytes.len(),
+        Layout::Chained => match record.get(COLUMNS.len()) {
+            // The comma before an unquoted chain of 64 characters ends the text checked (a
+            // quote in it, stray, sends the row the slow way like any other).
+            Some(chain) if chain.len() == 64 && memchr::memchr(b'"', chain).is_none() => {
+                (chain.as_ptr() as usize - bytes.as_ptr() as usize).saturating_sub(1)
+            }
+            _ => return false,
+        },
+    };
+    let Ok(line) = std::str::from_utf8(&bytes[..end]) else {
         return false;
     };
     let base = line.as_ptr() as usize;
@@ -688,6 +830,7 @@ impl<F: FnMut() -> Result<S>, S: Read> LineFinder<F, S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::HEADER;
 
     /// A log of `rows` (each a line, its line break included) after the header.
     fn log_of(rows: &[String]) -> Vec<u8> {
@@ -708,6 +851,7 @@ mod tests {
         let mut warnings = Vec::new();
         let out = Delivery {
             name: Path::new("t.csv"),
+            layout: Layout::Unchained,
             row: |attempt: &AttemptRef<'_>| rows.push(attempt.entered.to_string()),
             warn: |warning: Warning| warnings.push(warning.to_string()),
             skipped: 0,
@@ -803,6 +947,7 @@ mod tests {
             LineFinder::new(|| Ok(&bytes[..])),
             Delivery {
                 name: Path::new("t.csv"),
+                layout: Layout::Unchained,
                 row: |_: &AttemptRef<'_>| {},
                 warn: |_: Warning| {},
                 skipped: 0,
@@ -875,6 +1020,66 @@ mod tests {
         assert!(!is_header(HEADER.replace("user", "\"user").as_bytes()));
         assert!(!is_header(format!("{HEADER},extra").as_bytes()));
         assert!(!is_header(b"timestamp,session"));
+        let chained = format!("{header},\"chain\"");
+        assert_eq!(header_layout(chained.as_bytes()), Some(Layout::Chained));
+        assert_eq!(header_layout(header.as_bytes()), Some(Layout::Unchained));
+        let exact = record::CHAINED_HEADER.as_bytes();
+        assert_eq!(header_layout(exact), Some(Layout::Chained));
+        assert!(!is_header(format!("{HEADER},chain,extra").as_bytes()));
+    }
+
+    #[test]
+    fn two_writers_taking_turns_keep_one_chain_and_the_readers_read_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.csv");
+        let mut first = LogWriter::open(&path).unwrap();
+        let mut second = LogWriter::open(&path).unwrap();
+        let mut links = Vec::new();
+        for (at, entered) in ["A1", "A2", "B1", "A3", "B2", "B3"].iter().enumerate() {
+            let writer = if entered.starts_with('A') {
+                &mut first
+            } else {
+                &mut second
+            };
+            let link = writer.append(&record::example(entered)).unwrap().unwrap();
+            assert_eq!(writer.written().last().unwrap().link, link);
+            if let Some(&previous) = links.last() {
+                assert_eq!(
+                    writer.written().last().unwrap().previous,
+                    previous,
+                    "row {at}"
+                );
+            }
+            links.push(link);
+        }
+        assert_eq!(first.head().unwrap(), Some(links[5]));
+        match chain::verify(&path).unwrap() {
+            chain::Checked::Whole(summary) => {
+                assert_eq!((summary.rows, summary.head), (6, links[5]));
+            }
+            broken => panic!("{broken:?}"),
+        }
+        let mut read = Vec::new();
+        read_log(
+            &path,
+            |row| read.push(row.entered.to_string()),
+            |w| panic!("{w}"),
+        )
+        .unwrap();
+        assert_eq!(read, ["A1", "A2", "B1", "A3", "B2", "B3"]);
+    }
+
+    #[test]
+    fn an_unchained_log_is_appended_to_unchained() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.csv");
+        fs::write(&path, format!("{HEADER}\n{}", good("A1"))).unwrap();
+        let mut writer = LogWriter::open(&path).unwrap();
+        assert!(!writer.is_chained());
+        assert_eq!(writer.append(&record::example("A2")).unwrap(), None);
+        assert_eq!(writer.head().unwrap(), None);
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(text, format!("{HEADER}\n{}{}", good("A1"), good("A2")));
     }
 
     #[test]

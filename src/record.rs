@@ -47,8 +47,44 @@ pub const MAX_MS: u64 = 86_400_000;
 /// piped line counts as that many keys), which codedrill logs and must read back.
 pub const MAX_KEYS: u64 = 86_400_000;
 
-/// The header line, exactly (without its line break).
+/// The header line of an unchained log, exactly (without its line break): the 18 columns every
+/// row has. Every log written before logs were chained has it; such logs are still read and
+/// appended to.
 pub const HEADER: &str = "timestamp,session,user,mode,deck,item,system,category,prompt,expected,entered,verdict,detail,score,elapsed_ms,first_key_ms,keystrokes,backspaces";
+
+/// The last column of a chained log: the row's link in the log's hash chain
+/// ([`crate::log::chain`]).
+pub const CHAIN_COLUMN: &str = "chain";
+
+/// The header line of a chained log, exactly: the 18 columns and `chain`. Every new log has it.
+pub const CHAINED_HEADER: &str = "timestamp,session,user,mode,deck,item,system,category,prompt,expected,entered,verdict,detail,score,elapsed_ms,first_key_ms,keystrokes,backspaces,chain";
+
+/// Which header a log has: what its rows hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// The 18 columns: a log written before logs were chained
+    Unchained,
+    /// The 18 columns and `chain`
+    Chained,
+}
+
+impl Layout {
+    /// How many fields each row has.
+    pub fn columns(self) -> usize {
+        match self {
+            Layout::Unchained => COLUMNS.len(),
+            Layout::Chained => COLUMNS.len() + 1,
+        }
+    }
+
+    /// The header line, exactly.
+    pub fn header(self) -> &'static str {
+        match self {
+            Layout::Unchained => HEADER,
+            Layout::Chained => CHAINED_HEADER,
+        }
+    }
+}
 
 /// What kind of session an attempt belongs to (the log's `mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
@@ -195,8 +231,9 @@ impl Attempt {
         }
     }
 
-    /// The row's fields as written: one line each, guards applied.
-    fn fields(&self) -> [String; 18] {
+    /// The row's fields as written: one line each, guards applied (before CSV quoting). A
+    /// chained row's link is the hash of these ([`crate::log::chain`]).
+    pub fn written_fields(&self) -> [String; 18] {
         let text = |value: &str| guard(&single_line(value)).into_owned();
         [
             text(&self.timestamp),
@@ -225,21 +262,66 @@ impl Attempt {
         ]
     }
 
-    /// The row as one CSV line, line break included.
+    /// The row as one CSV line of an unchained log, line break included.
     pub fn to_csv_line(&self) -> String {
-        let mut writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
-        // Writing to a Vec cannot fail, and the fields are UTF-8.
-        let _ = writer.write_record(self.fields());
-        let bytes = writer.into_inner().unwrap_or_default();
-        String::from_utf8_lossy(&bytes).into_owned()
+        csv_line(&self.written_fields())
+    }
+
+    /// The row as one CSV line of a chained log, after the row whose link is `previous`: the
+    /// line (line break included) and this row's link.
+    pub fn to_chained_line(
+        &self,
+        previous: &crate::log::chain::Chain,
+    ) -> (String, crate::log::chain::Chain) {
+        let fields = self.written_fields();
+        let link = previous.link(&fields);
+        let [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r] = fields;
+        let line = csv_line(&[
+            a,
+            b,
+            c,
+            d,
+            e,
+            f,
+            g,
+            h,
+            i,
+            j,
+            k,
+            l,
+            m,
+            n,
+            o,
+            p,
+            q,
+            r,
+            link.to_string(),
+        ]);
+        (line, link)
     }
 }
 
-/// Checks one row given as bytes (its fields as read, unescaped) and gives it typed, guards
-/// removed. `Err` is the message of a warning: the row is skipped.
+/// One CSV line of `fields`, line break included.
+fn csv_line<S: AsRef<[u8]>>(fields: &[S]) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    // Writing to a Vec cannot fail, and the fields are UTF-8.
+    let _ = writer.write_record(fields);
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Checks one row of an unchained log given as bytes (its fields as read, unescaped) and gives
+/// it typed, guards removed. `Err` is the message of a warning: the row is skipped.
 pub fn parse_fields<'a>(fields: &[&'a [u8]]) -> Result<AttemptRef<'a>, String> {
+    parse_fields_in(Layout::Unchained, fields)
+}
+
+/// [`parse_fields`] for a row of a log with this layout. A chained row's `chain` is checked
+/// only for its length (64 characters: fewer is a row cut short), never read: checking the
+/// link is `codedrill verify`'s work.
+pub fn parse_fields_in<'a>(layout: Layout, fields: &[&'a [u8]]) -> Result<AttemptRef<'a>, String> {
     let mut text: [&'a str; 18] = [""; 18];
     for (at, field) in fields.iter().enumerate() {
         let checked = std::str::from_utf8(field)
@@ -248,14 +330,36 @@ pub fn parse_fields<'a>(fields: &[&'a [u8]]) -> Result<AttemptRef<'a>, String> {
             *slot = checked;
         }
     }
-    if fields.len() != COLUMNS.len() {
+    if fields.len() != layout.columns() {
         return Err(format!(
             "row has {} fields, expected {} (cut short?)",
             fields.len(),
-            COLUMNS.len()
+            layout.columns()
         ));
     }
+    if layout == Layout::Chained {
+        check_chain(fields[COLUMNS.len()])?;
+    }
     parse_row(&text)
+}
+
+/// Refuses a `chain` field that is not 64 characters long: the row was cut short, and is no
+/// link of the chain.
+#[inline]
+pub fn check_chain(field: &[u8]) -> Result<(), String> {
+    if field.len() == 64 {
+        Ok(())
+    } else {
+        Err(bad_chain(field))
+    }
+}
+
+#[cold]
+fn bad_chain(field: &[u8]) -> String {
+    format!(
+        "`chain` has {} characters, not 64 (cut short?)",
+        field.len()
+    )
 }
 
 /// [`parse_fields`] for a row whose 18 fields are known to be text.

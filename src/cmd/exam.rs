@@ -11,22 +11,26 @@ use anyhow::{Context, Result, bail};
 
 use crate::deck::Item;
 use crate::drill::blueprint::Blueprint;
-use crate::drill::exam::{ExamResult, Pretest, parse_percent, render_text};
+use crate::drill::exam::{ExamResult, Pretest, headline, parse_percent, render_text};
 use crate::drill::runner::Plan;
-use crate::drill::session::Mode;
+use crate::drill::session::{Mode, SessionInfo};
 use crate::drill::shuffle::Rng;
 use crate::drill::{self, SessionArgs};
 use crate::exit::ExitStatus;
 use crate::output;
-use crate::report::exam::{PageKind, result_page};
+use crate::report::exam::{PageKind, SignedBlock, signed_page};
 use crate::settings::Settings;
+use crate::signing::{self, SignedRow, Statement};
 use crate::visible::visible;
+use ed25519_dalek::SigningKey;
 
 const EXAM_EXAMPLES: &str = "\
 Examples:
   codedrill exam interview --duration 30m
   codedrill exam icd10cm-common icd10cm-injury -n 40 --duration 45m --pass 80 --seed 7
   codedrill exam interview --duration 20m -o result.html    a result page to keep
+  codedrill exam interview --duration 20m --sign ms-smith.key -o result.html
+                                            signed: codedrill verify result.html --key ms-smith.pub
   codedrill exam --blueprint outpatient.toml --seed 7        drawn as the blueprint says";
 
 /// The pass mark when neither `--pass` nor a blueprint gives one.
@@ -59,9 +63,14 @@ pub struct Args {
     /// Formatting counts: an ICD-10-CM code without its dot is a near miss
     #[arg(long)]
     pub strict: bool,
-    /// Also write the result page to FILE (Markdown for .md, HTML for .html)
+    /// Also write the result page to FILE (Markdown for .md, HTML for .html; with --sign,
+    /// .json for the signed statement alone)
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Sign the result with this secret key (made by `codedrill keygen`): the page carries a
+    /// signed statement that `codedrill verify --key NAME.pub` checks
+    #[arg(long, value_name = "NAME.key", requires = "output")]
+    pub sign: Option<PathBuf>,
     #[command(flatten)]
     pub shared: crate::settings::SessionOptions,
 }
@@ -91,11 +100,16 @@ impl Setup {
 pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     // Read before anything is created: a misspelt key must not leave an empty result page.
     let blueprint = args.blueprint.as_deref().map(Blueprint::load).transpose()?;
+    // So is the key, and whether the log can hold a signed exam's rows.
+    let key = match &args.sign {
+        Some(path) => Some(signing_key(path, settings.log_path()?)?),
+        None => None,
+    };
     // The result page's file is made before the first item: a path that cannot be written
     // must not cost a whole exam.
     let page = match &args.output {
         Some(path) => Some((
-            page_kind(path)?,
+            page_kind(path, key.is_some())?,
             output::create(path, &[settings.log_path()?])?,
         )),
         None => None,
@@ -110,13 +124,14 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
     let began = chrono::Local::now();
+    let info = drill::session_info(settings, Mode::Exam);
     let clock = std::time::Instant::now();
     let scored = setup.scored();
     let systems: Vec<_> = setup.items.iter().map(|item| item.system).collect();
     let graded_against = crate::codes::release::graded_against(&systems, settings.codeset_path());
     let plan = Plan {
         items: setup.items,
-        info: drill::session_info(settings, Mode::Exam),
+        info,
         time_limit: settings.time_limit(args.session.time_limit),
         duration: setup.duration,
         feedback: false,
@@ -136,6 +151,21 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     exam.began = Some(began.format("%Y-%m-%d %H:%M").to_string());
     exam.used = Some(clock.elapsed());
     exam.graded_against = graded_against;
+    let signed = match &key {
+        Some(key) => {
+            let head = finished
+                .written
+                .last()
+                .map(|row| row.link)
+                .or(finished.head);
+            let statement = statement(&exam, &plan.info, &finished.written, head, began, key);
+            Some(SignedBlock {
+                block: signing::sign(&statement, key)?,
+                fingerprint: statement.signer,
+            })
+        }
+        None => None,
+    };
     let mut out = io::stdout();
     write!(out, "{}", render_text(&exam, &finished.palette))?;
     out.flush()?;
@@ -143,7 +173,7 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         return Err(failure);
     }
     if let (Some(path), Some((kind, mut file))) = (&args.output, page) {
-        let page = result_page(&exam, &plan.info, Some(codes), kind)?;
+        let page = signed_page(&exam, &plan.info, Some(codes), kind, signed.as_ref())?;
         file.write_all(page.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
         let shown = path.display().to_string();
@@ -247,13 +277,86 @@ fn start_screen(setup: &Setup) -> Result<bool> {
     drill::ask::one_key(&screen, &[' '])
 }
 
-/// The kind of page `-o` names, checked before the exam starts.
-fn page_kind(path: &std::path::Path) -> Result<PageKind> {
+/// The kind of page `-o` names, checked before the exam starts: `.json` only for a signed
+/// result.
+fn page_kind(path: &std::path::Path, signed: bool) -> Result<PageKind> {
     match PageKind::of(path) {
+        Some(PageKind::Json) if !signed => bail!(
+            "-o {}: a .json result is a signed statement: give --sign NAME.key, or name a .md or .html page",
+            path.display()
+        ),
         Some(kind) => Ok(kind),
+        None if signed => bail!(
+            "-o {}: the signed result must end in .md, .html or .json",
+            path.display()
+        ),
         None => bail!(
             "-o {}: the result page must end in .md or .html",
             path.display()
         ),
+    }
+}
+
+/// The secret key `--sign` names, read before the exam; refused when the log is unchained (its
+/// rows could not be checked against their chain).
+fn signing_key(path: &std::path::Path, log: &std::path::Path) -> Result<SigningKey> {
+    let key = signing::read_secret(path)?;
+    if crate::log::is_log_file(log) && crate::log::chain::head(log)?.is_none() {
+        bail!(
+            "--sign: the log {} is unchained (written before codedrill chained its logs), so a signed result could not be checked against it; name a new log with --log NEW.csv",
+            log.display()
+        );
+    }
+    Ok(key)
+}
+
+/// What a signed result states: who, what, when, the score and every row, as logged; `head` is
+/// the log's chain head after the exam's last row.
+fn statement(
+    exam: &ExamResult,
+    info: &SessionInfo,
+    written: &[crate::log::WrittenRow],
+    head: Option<crate::log::chain::Chain>,
+    began: chrono::DateTime<chrono::Local>,
+    key: &SigningKey,
+) -> Statement {
+    let rfc3339 = |at: chrono::DateTime<chrono::Local>| {
+        at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    };
+    let mut pretest: Vec<String> = exam
+        .pretest
+        .items
+        .iter()
+        .map(|(deck, item)| format!("{deck}/{item}"))
+        .collect();
+    pretest.sort();
+    Statement {
+        statement: signing::KIND.to_string(),
+        signer: signing::fingerprint(&key.verifying_key()),
+        user: info.user.clone(),
+        session: info.session.clone(),
+        decks: exam.decks.clone(),
+        blueprint: exam.title.clone(),
+        started: rfc3339(began),
+        ended: rfc3339(chrono::Local::now()),
+        time_allowed_s: exam.duration.map(|span| span.as_secs()),
+        time_used_s: exam.used.map_or(0, |span| span.as_secs()),
+        items: exam.planned,
+        score: exam.score_sum,
+        percent: exam.percent,
+        pass_mark: exam.pass_mark,
+        result: if exam.passed { "PASS" } else { "FAIL" }.to_string(),
+        headline: headline(exam),
+        pretest,
+        chain_head: head.map(|head| head.to_string()),
+        code_sets: exam.graded_against.clone(),
+        codedrill: crate::codes::release::VERSION.to_string(),
+        rows: written
+            .iter()
+            .map(|row| SignedRow {
+                previous: row.previous.to_string(),
+                row: row.line.clone(),
+            })
+            .collect(),
     }
 }

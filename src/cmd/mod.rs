@@ -6,5 +6,7 @@ pub(crate) mod config;
 pub(crate) mod decks;
 pub(crate) mod drill;
 pub(crate) mod exam;
+pub(crate) mod keygen;
 pub mod lookup;
 pub(crate) mod report;
+pub(crate) mod verify;

@@ -178,6 +178,7 @@ pub fn make_report(
         }
     };
     let mut all = new();
+    let mut heads = Vec::new();
     for (path, result) in logs
         .iter()
         .zip(reader::read_files(logs, &new, threads, &progress))
@@ -198,10 +199,17 @@ pub fn make_report(
             }
         });
         all.merge(result.aggregator);
+        heads.push(
+            result
+                .head
+                .map_or("unchained".to_string(), |head| head.to_string()),
+        );
     }
     progress.finish_and_clear();
     let names = logs.iter().map(|p| p.display().to_string()).collect();
-    Ok(all.finish(names))
+    let mut report = all.finish(names);
+    report.chain_heads = heads;
+    Ok(report)
 }
 
 /// The spaced-repetition section of a report that counts one user's recall attempts (a class

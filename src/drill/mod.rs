@@ -30,7 +30,8 @@ use clap::ValueEnum;
 use crate::clock::SystemClock;
 use crate::codes::CodeSets;
 use crate::deck::{self, Item};
-use crate::log::LogWriter;
+use crate::log::chain::Chain;
+use crate::log::{LogWriter, WrittenRow};
 use crate::score::Scorer;
 use crate::settings::Settings;
 use crate::visible::visible;
@@ -113,6 +114,11 @@ pub struct Finished {
     pub palette: Palette,
     /// What ended the session early, if something failed; the results before it are saved
     pub failure: Option<anyhow::Error>,
+    /// The rows appended, as written, in a chained log
+    pub written: Vec<WrittenRow>,
+    /// The log's chain head at the end (`None` for an unchained log, or if it could not be
+    /// read)
+    pub head: Option<Chain>,
 }
 
 /// Opens the log, picks the front end (terminal or piped) and runs the plan.
@@ -137,6 +143,9 @@ pub fn run_plan(
     };
     let mut frontend: Box<dyn Frontend> = if interactive {
         print_intro(plan, log_path, settings.codeset_path(), &palette)?;
+        if !log.is_chained() {
+            print_unchained_note(log_path, &palette)?;
+        }
         Box::new(TermFrontend { palette })
     } else {
         Box::new(PipedFrontend::new(
@@ -147,12 +156,33 @@ pub fn run_plan(
     let mut out = io::stdout();
     let ran = runner::run_session(plan, &ctx, frontend.as_mut(), &mut log, &mut out);
     let summary = session::summarize(&ran.results, plan.items.len());
+    let head = log.head().ok().flatten();
     Ok(Finished {
         results: ran.results,
         summary,
         palette,
         failure: ran.failure,
+        written: log.written().to_vec(),
+        head,
     })
+}
+
+/// Said once, under the banner, when the log has the 18-column header of logs written before
+/// chaining: rows go on being added to it, but `codedrill verify` cannot check it.
+fn print_unchained_note(log_path: &std::path::Path, palette: &Palette) -> Result<()> {
+    let note = format!(
+        "This log is unchained (written before codedrill chained its logs): it cannot be \
+         verified. To start a verifiable one, name a new file: --log NEW.csv (or log in the \
+         config file); reports read both. Log: {}",
+        visible(&log_path.display().to_string())
+    );
+    let width = wrap::terminal_width();
+    writeln!(
+        io::stdout(),
+        "{}",
+        palette.dim(&wrap::wrap(&note, width, "", "  "))
+    )?;
+    Ok(())
 }
 
 /// The banner: how many items, the keys, and where attempts are logged, wrapped to the

@@ -375,6 +375,7 @@ impl Aggregator {
                 mode: self.filters.mode.map(|m| m.name().to_string()),
             },
             logs,
+            chain_heads: Vec::new(),
             skipped_rows: self.skipped,
             answer_times: self.answer_times,
         }

@@ -38,6 +38,13 @@ impl Exporter for CsvExporter {
         if let Some(m) = &report.transcription {
             writer.write_record(cells("transcription", m))?;
         }
+        // The logs' chain heads close the file, in the key column, the metrics left empty.
+        for (log, head) in report.log_heads() {
+            let key = format!("chain head of {}: {head}", visible(log));
+            let mut row: [String; 10] = Default::default();
+            row[0] = guard(&key).into_owned();
+            writer.write_record(row)?;
+        }
         writer.flush()?;
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! The exam result page (`exam -o result.md|.html`): the exam's own section (verdict,
 //! breakdown, misses) with the report of its attempts by category, made by the same renderers
-//! as `codedrill report`.
+//! as `codedrill report`; with `--sign`, the signed statement last ([`crate::signing`]), and
+//! `-o result.json` is that statement alone.
 
 use std::fmt::Write as _;
 
@@ -21,6 +22,8 @@ use crate::duration::clock_text;
 pub(crate) enum PageKind {
     Markdown,
     Html,
+    /// The signed statement alone
+    Json,
 }
 
 impl PageKind {
@@ -30,6 +33,7 @@ impl PageKind {
         match extension.as_str() {
             "md" | "markdown" => Some(PageKind::Markdown),
             "html" | "htm" => Some(PageKind::Html),
+            "json" => Some(PageKind::Json),
             _ => None,
         }
     }
@@ -38,18 +42,88 @@ impl PageKind {
 /// The result page: the exam's own section (verdict, breakdown, misses) followed by the
 /// sections of the report of its attempts by category, made by the same renderers as
 /// `codedrill report`.
+#[cfg(test)]
 pub(crate) fn result_page(
     exam: &ExamResult,
     info: &SessionInfo,
     codes: Option<&CodeSets>,
     kind: PageKind,
 ) -> Result<String> {
+    signed_page(exam, info, codes, kind, None)
+}
+
+/// A signed statement as a page carries it.
+pub(crate) struct SignedBlock {
+    /// What [`crate::signing::sign`] gave
+    pub block: String,
+    pub fingerprint: String,
+}
+
+/// [`result_page`], with the signed statement last when there is one; a `.json` result is the
+/// statement alone.
+pub(crate) fn signed_page(
+    exam: &ExamResult,
+    info: &SessionInfo,
+    codes: Option<&CodeSets>,
+    kind: PageKind,
+    signed: Option<&SignedBlock>,
+) -> Result<String> {
     let report = attempts_report(exam, info);
     let items = item_lines(exam, codes);
     Ok(match kind {
-        PageKind::Markdown => markdown_page(exam, &info.user, &items, &report),
-        PageKind::Html => html_page(exam, &info.user, &items, &report)?,
+        PageKind::Markdown => {
+            let mut page = markdown_page(exam, &info.user, &items, &report);
+            if let Some(signed) = signed {
+                page.push_str(&markdown_signed(signed));
+            }
+            page
+        }
+        PageKind::Html => html_page(exam, &info.user, &items, &report, signed)?,
+        PageKind::Json => match signed {
+            Some(signed) => signed.block.clone(),
+            None => anyhow::bail!("a .json result is a signed statement: give --sign KEY"),
+        },
     })
+}
+
+/// What the signed block says to a reader, and how to check it.
+fn signed_note(signed: &SignedBlock) -> String {
+    format!(
+        "This result is signed with the key whose fingerprint is {}. The block below is the \
+         signed statement; check it with: codedrill verify THIS-FILE --key KEY.pub (the \
+         signer's public key). Trust what verify prints, not the page.",
+        signed.fingerprint
+    )
+}
+
+/// The Markdown page's signed section: the block in a fence, with its marker lines.
+fn markdown_signed(signed: &SignedBlock) -> String {
+    format!(
+        "\n---\n\n## Signed statement\n\n{}\n\n```text\n{}\n{}{}\n```\n",
+        escape_md(&signed_note(signed)),
+        crate::signing::BEGIN,
+        signed.block,
+        crate::signing::END
+    )
+}
+
+/// The HTML page's signed section: the block as preformatted text (it holds no `<` or `&`).
+fn html_signed(signed: &SignedBlock) -> String {
+    format!(
+        "<section class=\"signed\"><h2>Signed statement</h2>\n<p class=\"meta\">{}</p>\n\
+         <pre style=\"white-space:pre-wrap;word-break:break-all;font-size:.75em\">\n{}\n{}{}\n</pre></section>\n",
+        escape_html(&signed_note(signed)),
+        crate::signing::BEGIN,
+        signed.block,
+        crate::signing::END
+    )
+}
+
+/// Whether a page shows `headline` (the signed verdict line) where its verdict goes: as the
+/// page's own renderer writes it, in HTML or in Markdown.
+pub(crate) fn shows_headline(page: &str, headline: &str) -> bool {
+    page.contains(&format!("\">{}</p>", escape_html(headline)))
+        || page.contains(&format!("\n**{headline}**\n"))
 }
 
 /// One answered item as the page lists it: typed and expected answers with their official
@@ -217,9 +291,20 @@ fn markdown_page(exam: &ExamResult, user: &str, items: &[ItemLine], report: &Rep
 
 /// The HTML page: the exam's section, then the report's sections, in one page container so
 /// both share its margins.
-fn html_page(exam: &ExamResult, user: &str, items: &[ItemLine], report: &Report) -> Result<String> {
+fn html_page(
+    exam: &ExamResult,
+    user: &str,
+    items: &[ItemLine],
+    report: &Report,
+    signed: Option<&SignedBlock>,
+) -> Result<String> {
     let mut sections = vec![html_section(exam, user, items)];
     sections.extend(html::report_sections(report)?);
+    if let Some(signed) = signed {
+        // Before the footer, which closes the page.
+        let at = sections.len().saturating_sub(1);
+        sections.insert(at, html_signed(signed));
+    }
     Ok(html::page(&page_title(exam, user), &sections))
 }
 

@@ -124,6 +124,16 @@ fn meta(report: &Report) -> String {
         .map(|l| l.rsplit(['/', '\\']).next().unwrap_or(l))
         .collect();
     meta_line(&mut text, "Logs:", &escape_html(&logs.join(", ")));
+    let heads: Vec<String> = report
+        .log_heads()
+        .map(|(log, head)| match head {
+            "unchained" => format!("{} unchained", escape_html(log)),
+            head => format!("{} <code>{}</code>", escape_html(log), escape_html(head)),
+        })
+        .collect();
+    if !heads.is_empty() {
+        meta_line(&mut text, "Chain heads:", &heads.join("; "));
+    }
     if let Some(best) = &report.progress.best_day {
         let line = format!(
             "{}, {} of {} attempts, {} correct codes per hour.",

@@ -37,7 +37,17 @@ pub(crate) fn report_sections(report: &Report) -> Vec<String> {
     sections.extend(weakest(report));
     sections.extend(near_misses(report));
     sections.extend(progress(report));
+    sections.extend(chain_heads(report));
     sections
+}
+
+/// Each log's chain head: the report names the exact logs it came from.
+fn chain_heads(report: &Report) -> Option<String> {
+    let heads: Vec<String> = report
+        .log_heads()
+        .map(|(log, head)| format!("{} {head}", escape_md(log)))
+        .collect();
+    (!heads.is_empty()).then(|| format!("\n**Chain heads:** {}.\n", heads.join("; ")))
 }
 
 /// The title and the report's subtitle.

@@ -149,6 +149,10 @@ pub struct Report {
     pub filters: FilterSummary,
     /// The log files read, as given
     pub logs: Vec<String>,
+    /// Each log's chain head, in the order of `logs`: its last row's link (64 hex digits), or
+    /// `unchained` for a log written before logs were chained. It names the exact log a report
+    /// came from: `codedrill verify LOG` prints the same head.
+    pub chain_heads: Vec<String>,
     /// Rows skipped because they were cut short or malformed
     pub skipped_rows: u64,
     /// Answer times in 100 ms bins (the last bin holds everything slower); for the HTML chart
@@ -254,6 +258,14 @@ impl Report {
     }
 
     /// A one-line description of who, when and how: used as a heading by every format.
+    /// Each log read, by its file name, with its chain head.
+    pub(crate) fn log_heads(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.logs
+            .iter()
+            .map(|log| log.rsplit(['/', '\\']).next().unwrap_or(log))
+            .zip(self.chain_heads.iter().map(String::as_str))
+    }
+
     pub(crate) fn subtitle(&self) -> String {
         let mut parts = Vec::new();
         parts.push(match self.users.as_slice() {

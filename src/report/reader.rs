@@ -11,7 +11,9 @@ use anyhow::{Context, Result, bail};
 use indicatif::ProgressBar;
 
 use super::aggregate::Aggregator;
+use crate::log::chain::Chain;
 use crate::log::{self, Span, SpanRead, Warning};
+use crate::record::Layout;
 use crate::visible::visible;
 
 /// Warnings kept per file; the rest are counted.
@@ -63,6 +65,8 @@ pub struct FileResult {
     pub warnings: Vec<Warning>,
     /// Rows skipped, shown or not
     pub skipped: u64,
+    /// The chain head (the last row's link) of a chained log; `None` for an unchained one
+    pub head: Option<Chain>,
 }
 
 /// Reads one log file into a fresh aggregator made by `new`. A large file is read in
@@ -82,15 +86,36 @@ pub fn read_file(
         .metadata()
         .with_context(|| format!("cannot read log {}", path.display()))?
         .len();
+    let layout = log::layout_of(&mut file, path)?;
+    let mut result = read_rows(path, &mut file, len, layout, new, threads, progress)?;
+    // Read from the end, rows being whole: the report names the exact log it came from.
+    if layout == Layout::Chained {
+        let head = log::chain::last_link(&mut file, len)
+            .with_context(|| format!("cannot read log {}", path.display()))?;
+        result.head = Some(head);
+    }
+    Ok(result)
+}
+
+/// [`read_file`]'s rows, of `len` bytes in `file` with `layout`.
+fn read_rows(
+    path: &Path,
+    file: &mut File,
+    len: u64,
+    layout: Layout,
+    new: &(dyn Fn() -> Aggregator + Sync),
+    threads: usize,
+    progress: &ProgressBar,
+) -> Result<FileResult> {
     let parts = if len >= PARALLEL_FROM { threads } else { 1 };
-    let spans = log::spans(&mut file, len, parts)
+    let spans = log::spans(file, len, parts)
         .with_context(|| format!("cannot read log {}", path.display()))?;
     if spans.len() > 1 {
         let done = progress.position();
         let parts: Vec<(FileResult, SpanRead)> = std::thread::scope(|scope| {
             let workers: Vec<_> = spans
                 .iter()
-                .map(|&span| scope.spawn(move || read_span(path, span, new, progress)))
+                .map(|&span| scope.spawn(move || read_span(path, span, layout, new, progress)))
                 .collect();
             workers
                 .into_iter()
@@ -114,7 +139,7 @@ pub fn read_file(
         start: 0,
         end: u64::MAX,
     };
-    Ok(read_span(path, whole, new, progress)?.0)
+    Ok(read_span(path, whole, layout, new, progress)?.0)
 }
 
 /// Bytes from which a file is read in spans on several threads.
@@ -128,6 +153,7 @@ fn open(path: &Path) -> Result<File> {
 fn read_span(
     path: &Path,
     span: Span,
+    layout: Layout,
     new: &(dyn Fn() -> Aggregator + Sync),
     progress: &ProgressBar,
 ) -> Result<(FileResult, SpanRead)> {
@@ -139,6 +165,7 @@ fn read_span(
     let read = log::read_span(
         progress.wrap_read(file),
         span,
+        layout,
         || open(path),
         path,
         |attempt| aggregator.add(attempt),
@@ -153,6 +180,7 @@ fn read_span(
         aggregator,
         warnings,
         skipped: read.skipped,
+        head: None,
     };
     Ok((result, read))
 }

@@ -226,6 +226,10 @@ fn write_extras(report: &Report, out: &mut dyn Write) -> Result<()> {
     if report.skipped_rows > 0 {
         writeln!(out, "\n{} malformed rows skipped", report.skipped_rows)?;
     }
+    for (at, (log, head)) in report.log_heads().enumerate() {
+        let gap = if at == 0 { "\n" } else { "" };
+        writeln!(out, "{gap}Chain head of {}: {head}", visible(log))?;
+    }
     Ok(())
 }
 

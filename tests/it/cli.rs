@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use crate::common::{Scratch, codedrill, drill_fixture, fixture, log_rows};
 use predicates::prelude::*;
 
-const HEADER: &str = "timestamp,session,user,mode,deck,item,system,category,prompt,expected,entered,verdict,detail,score,elapsed_ms,first_key_ms,keystrokes,backspaces";
+/// The header of a new log: the 18 columns and `chain`.
+const HEADER: &str = "timestamp,session,user,mode,deck,item,system,category,prompt,expected,entered,verdict,detail,score,elapsed_ms,first_key_ms,keystrokes,backspaces,chain";
 
 fn drill_good(scratch: &Scratch, answers: &str) -> assert_cmd::assert::Assert {
     drill_fixture(scratch, &[], answers)

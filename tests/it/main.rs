@@ -5,6 +5,7 @@ mod common;
 
 mod blueprint;
 mod bounds;
+mod chain;
 mod cli;
 mod codebook;
 mod codesets;

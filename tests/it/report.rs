@@ -139,7 +139,11 @@ fn csv_snapshot() {
             "near_miss"
         ]
     );
-    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let mut records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    // Last, the log's chain head in the key column (the fixture is an unchained log).
+    let head = records.pop().unwrap();
+    assert_eq!(&head[0], "chain head of class.csv: unchained");
+    assert!(head.iter().skip(1).all(str::is_empty));
     // The groups, the overall row (recall), then transcription apart.
     let n = records.len();
     assert_eq!(&records[n - 2][0], "overall");
@@ -721,6 +725,7 @@ fn read_csv(path: &Path, by: GroupBy) -> FileResult {
         aggregator,
         warnings,
         skipped,
+        head: None,
     }
 }
 
