@@ -55,6 +55,40 @@ fn long_enough(text: &str, span: Duration) -> Result<Duration, String> {
     Ok(span)
 }
 
+/// A time span in a settings or blueprint file: seconds as a number, or a string
+/// [`parse_duration`] accepts (`"45s"`, `"60m"`); for serde's `deserialize_with`.
+pub(crate) fn deserialize_span<'de, D: serde::de::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Duration>, D::Error> {
+    d.deserialize_any(SpanVisitor).map(Some)
+}
+
+struct SpanVisitor;
+
+impl serde::de::Visitor<'_> for SpanVisitor {
+    type Value = Duration;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("seconds or a time span such as \"45s\" or \"60m\"")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Duration, E> {
+        parse_duration(text).map_err(E::custom)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, seconds: i64) -> Result<Duration, E> {
+        self.visit_str(&seconds.to_string())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, seconds: u64) -> Result<Duration, E> {
+        self.visit_str(&seconds.to_string())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, seconds: f64) -> Result<Duration, E> {
+        self.visit_str(&seconds.to_string())
+    }
+}
+
 /// Parses a count of items: a whole number from 1.
 pub fn parse_count(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {

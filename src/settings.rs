@@ -154,7 +154,7 @@ struct FileValues {
     decks: Option<Vec<String>>,
     #[serde(default, deserialize_with = "some_count")]
     count: Option<usize>,
-    #[serde(default, deserialize_with = "some_span")]
+    #[serde(default, deserialize_with = "crate::duration::deserialize_span")]
     time_limit: Option<Duration>,
     strict: Option<bool>,
     color: Option<ColorChoice>,
@@ -594,39 +594,6 @@ fn some_retention<'de, D: de::Deserializer<'de>>(
     crate::drill::schedule::params::check_retention(retention)
         .map(Some)
         .map_err(de::Error::custom)
-}
-
-/// A time span: seconds as a number, or a string `--time-limit` accepts (`"45s"`, `"1m"`).
-fn some_span<'de, D: de::Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Option<Duration>, D::Error> {
-    d.deserialize_any(SpanVisitor).map(Some)
-}
-
-struct SpanVisitor;
-
-impl de::Visitor<'_> for SpanVisitor {
-    type Value = Duration;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("seconds or a time span such as \"45s\"")
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> std::result::Result<Duration, E> {
-        crate::duration::parse_duration(text).map_err(E::custom)
-    }
-
-    fn visit_i64<E: de::Error>(self, seconds: i64) -> std::result::Result<Duration, E> {
-        self.visit_str(&seconds.to_string())
-    }
-
-    fn visit_u64<E: de::Error>(self, seconds: u64) -> std::result::Result<Duration, E> {
-        self.visit_str(&seconds.to_string())
-    }
-
-    fn visit_f64<E: de::Error>(self, seconds: f64) -> std::result::Result<Duration, E> {
-        self.visit_str(&seconds.to_string())
-    }
 }
 
 #[cfg(test)]

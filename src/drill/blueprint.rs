@@ -151,7 +151,7 @@ fn setting_name(setting: Setting) -> &'static str {
 struct FileValues {
     #[serde(default, deserialize_with = "some_text")]
     title: Option<String>,
-    #[serde(default, deserialize_with = "some_span")]
+    #[serde(default, deserialize_with = "crate::duration::deserialize_span")]
     duration: Option<Duration>,
     #[serde(default, deserialize_with = "some_percent")]
     pass: Option<f64>,
@@ -672,39 +672,6 @@ impl de::Visitor<'_> for ItemsVisitor {
     fn visit_u64<E: de::Error>(self, count: u64) -> std::result::Result<usize, E> {
         usize::try_from(count)
             .map_err(|_| E::custom(format!("{count} is not a number of items (from 0)")))
-    }
-}
-
-/// A time span: seconds as a number, or a string `--duration` accepts (`"60m"`, `"90s"`).
-fn some_span<'de, D: de::Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Option<Duration>, D::Error> {
-    d.deserialize_any(SpanVisitor).map(Some)
-}
-
-struct SpanVisitor;
-
-impl de::Visitor<'_> for SpanVisitor {
-    type Value = Duration;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("seconds or a time span such as \"60m\"")
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> std::result::Result<Duration, E> {
-        crate::duration::parse_duration(text).map_err(E::custom)
-    }
-
-    fn visit_i64<E: de::Error>(self, seconds: i64) -> std::result::Result<Duration, E> {
-        self.visit_str(&seconds.to_string())
-    }
-
-    fn visit_u64<E: de::Error>(self, seconds: u64) -> std::result::Result<Duration, E> {
-        self.visit_str(&seconds.to_string())
-    }
-
-    fn visit_f64<E: de::Error>(self, seconds: f64) -> std::result::Result<Duration, E> {
-        self.visit_str(&seconds.to_string())
     }
 }
 
