@@ -67,7 +67,11 @@ fn over_time(
             .x_labels(days.len().clamp(2, 8))
             .x_label_formatter(&|x| day_label(days, *x))
             .y_label_formatter(&|y| format!("{y:.0}"))
-            .x_desc("dots: each day · thick line: 7-day average")
+            .x_desc(if days.len() == 1 {
+                "one day, one session: its figure"
+            } else {
+                "dots: each day · thick line: 7-day average"
+            })
             .y_desc(y_desc)
             .light_line_style(RGBColor(240, 240, 240))
             .draw()?;
@@ -79,8 +83,11 @@ fn over_time(
         // No legend box: on a narrow page it would sit on the data. The axis says what is what.
         chart.draw_series(LineSeries::new(points.iter().copied(), DAILY.mix(0.35)))?;
         chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, DAILY.filled())))?;
-        let averages = days.iter().enumerate().map(|(i, d)| (i as f64, average(d)));
-        chart.draw_series(LineSeries::new(averages, AVERAGE.stroke_width(3)))?;
+        // A 7-day line through one day would be a lone dot saying nothing more.
+        if days.len() > 1 {
+            let averages = days.iter().enumerate().map(|(i, d)| (i as f64, average(d)));
+            chart.draw_series(LineSeries::new(averages, AVERAGE.stroke_width(3)))?;
+        }
         Ok(())
     })
 }
