@@ -984,7 +984,13 @@ fn a_one_day_page_charts_each_session() {
     assert!(html.contains("each session on 2026-11-20"), "{html}");
     assert!(!html.contains("Accuracy per day"), "{html}");
     // One day of one session: its figure, and no 7-day line or legend for one.
-    let one = report(&[log.to_str().unwrap(), "--format", "html", "--mode", "review"]);
+    let one = report(&[
+        log.to_str().unwrap(),
+        "--format",
+        "html",
+        "--mode",
+        "review",
+    ]);
     assert!(one.contains("one day, one session: its figure"), "{one}");
     assert!(!one.contains("7-day average"), "{one}");
     // Several days: a point per day with the 7-day line.
