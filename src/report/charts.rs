@@ -34,18 +34,65 @@ fn svg(size: (u32, u32), draw: impl FnOnce(&Area) -> Result<()>) -> Result<Strin
     Ok(text.replacen(r#" xmlns="http://www.w3.org/2000/svg""#, "", 1))
 }
 
-/// The label of day `x` on a day axis: `MM-DD` at whole positions.
-fn day_label(days: &[DayPoint], x: f64) -> String {
+/// The label at position `x` of an axis of whole positions: `labels[x]` there, nothing
+/// between them.
+fn label_at(labels: &[String], x: f64) -> String {
     let at = x.round();
     if (x - at).abs() > 1e-6 || at < 0.0 {
         return String::new();
     }
-    days.get(at as usize)
-        .map(|d| d.day.get(5..).unwrap_or(&d.day).to_string())
-        .unwrap_or_default()
+    labels.get(at as usize).cloned().unwrap_or_default()
 }
 
-/// Daily values as points, and the 7-day figure as a line, over a day axis.
+/// What a points-over-time chart draws: a point per label, and a thick line when given.
+struct Series<'a> {
+    caption: &'a str,
+    y_desc: &'a str,
+    y_max: f64,
+    x_desc: String,
+    labels: Vec<String>,
+    points: Vec<f64>,
+    line: Option<Vec<f64>>,
+}
+
+/// Points joined by a faint line over labelled positions, and the thick line if any. No legend
+/// box: on a narrow page it would sit on the data; the axis says what is what.
+fn points_chart(series: Series) -> Result<String> {
+    svg((WIDTH, HEIGHT), |root| {
+        let n = series.labels.len() as f64;
+        let mut chart = ChartBuilder::on(root)
+            .caption(series.caption, (FONT, 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(52)
+            .build_cartesian_2d(-0.5..n - 0.5, 0.0..series.y_max)?;
+        chart
+            .configure_mesh()
+            .x_labels(series.labels.len().clamp(2, 8))
+            .x_label_formatter(&|x| label_at(&series.labels, *x))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .x_desc(series.x_desc.as_str())
+            .y_desc(series.y_desc)
+            .light_line_style(RGBColor(240, 240, 240))
+            .draw()?;
+        let at = |values: &[f64]| -> Vec<(f64, f64)> {
+            values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| (i as f64, v))
+                .collect()
+        };
+        let points = at(&series.points);
+        chart.draw_series(LineSeries::new(points.iter().copied(), DAILY.mix(0.35)))?;
+        chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, DAILY.filled())))?;
+        if let Some(line) = &series.line {
+            chart.draw_series(LineSeries::new(at(line), AVERAGE.stroke_width(3)))?;
+        }
+        Ok(())
+    })
+}
+
+/// Daily values as points, and the 7-day figure as a line, over a day axis (`MM-DD`).
 fn over_time(
     days: &[DayPoint],
     caption: &str,
@@ -54,46 +101,28 @@ fn over_time(
     daily: impl Fn(&DayPoint) -> f64,
     average: impl Fn(&DayPoint) -> f64,
 ) -> Result<String> {
-    svg((WIDTH, HEIGHT), |root| {
-        let n = days.len() as f64;
-        let mut chart = ChartBuilder::on(root)
-            .caption(caption, (FONT, 18))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(52)
-            .build_cartesian_2d(-0.5..n - 0.5, 0.0..y_max)?;
-        chart
-            .configure_mesh()
-            .x_labels(days.len().clamp(2, 8))
-            .x_label_formatter(&|x| day_label(days, *x))
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .x_desc(if days.len() == 1 {
-                "one day, one session: its figure"
-            } else {
-                "dots: each day · thick line: 7-day average"
-            })
-            .y_desc(y_desc)
-            .light_line_style(RGBColor(240, 240, 240))
-            .draw()?;
-        let points: Vec<(f64, f64)> = days
+    // A 7-day line through one day would be a lone dot saying nothing more.
+    let one_day = days.len() == 1;
+    points_chart(Series {
+        caption,
+        y_desc,
+        y_max,
+        x_desc: if one_day {
+            "one day, one session: its figure".to_string()
+        } else {
+            "dots: each day · thick line: 7-day average".to_string()
+        },
+        labels: days
             .iter()
-            .enumerate()
-            .map(|(i, d)| (i as f64, daily(d)))
-            .collect();
-        // No legend box: on a narrow page it would sit on the data. The axis says what is what.
-        chart.draw_series(LineSeries::new(points.iter().copied(), DAILY.mix(0.35)))?;
-        chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, DAILY.filled())))?;
-        // A 7-day line through one day would be a lone dot saying nothing more.
-        if days.len() > 1 {
-            let averages = days.iter().enumerate().map(|(i, d)| (i as f64, average(d)));
-            chart.draw_series(LineSeries::new(averages, AVERAGE.stroke_width(3)))?;
-        }
-        Ok(())
+            .map(|d| d.day.get(5..).unwrap_or(&d.day).to_string())
+            .collect(),
+        points: days.iter().map(&daily).collect(),
+        line: (!one_day).then(|| days.iter().map(&average).collect()),
     })
 }
 
-/// One day's sessions as points over their start times (a single day's dot and a 7-day line
-/// through one point would say nothing).
+/// One day's sessions as points over their start times (`HH:MM`): a single day's dot and a
+/// 7-day line through one point would say nothing.
 fn over_sessions(
     sessions: &[SessionPoint],
     caption: &str,
@@ -104,44 +133,18 @@ fn over_sessions(
     let day = sessions
         .first()
         .and_then(|s| s.facts.start.get(..10))
-        .unwrap_or_default()
-        .to_string();
-    let label = |x: f64| {
-        let at = x.round();
-        if (x - at).abs() > 1e-6 || at < 0.0 {
-            return String::new();
-        }
-        sessions
-            .get(at as usize)
-            .and_then(|s| s.facts.start.get(11..16))
-            .unwrap_or_default()
-            .to_string()
-    };
-    svg((WIDTH, HEIGHT), |root| {
-        let n = sessions.len() as f64;
-        let mut chart = ChartBuilder::on(root)
-            .caption(caption, (FONT, 18))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(52)
-            .build_cartesian_2d(-0.5..n - 0.5, 0.0..y_max)?;
-        chart
-            .configure_mesh()
-            .x_labels(sessions.len().clamp(2, 8))
-            .x_label_formatter(&|x| label(*x))
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .x_desc(format!("dots: each session on {day}, by start time"))
-            .y_desc(y_desc)
-            .light_line_style(RGBColor(240, 240, 240))
-            .draw()?;
-        let points: Vec<(f64, f64)> = sessions
+        .unwrap_or_default();
+    points_chart(Series {
+        caption,
+        y_desc,
+        y_max,
+        x_desc: format!("dots: each session on {day}, by start time"),
+        labels: sessions
             .iter()
-            .enumerate()
-            .map(|(i, s)| (i as f64, value(s)))
-            .collect();
-        chart.draw_series(LineSeries::new(points.iter().copied(), DAILY.mix(0.35)))?;
-        chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, DAILY.filled())))?;
-        Ok(())
+            .map(|s| s.facts.start.get(11..16).unwrap_or_default().to_string())
+            .collect(),
+        points: sessions.iter().map(&value).collect(),
+        line: None,
     })
 }
 
