@@ -708,7 +708,7 @@ fn text_fields<'r>(
             _ => return false,
         },
     };
-    let Ok(line) = std::str::from_utf8(&bytes[..end]) else {
+    let Ok(line) = simdutf8::basic::from_utf8(&bytes[..end]) else {
         return false;
     };
     let base = line.as_ptr() as usize;

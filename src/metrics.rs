@@ -36,6 +36,10 @@ pub struct Metrics {
 
 /// How many codes an answer as written in a deck or log holds (`;`-separated).
 pub fn answer_codes(expected: &str) -> u64 {
+    // Most answers are one code: no splitting for them.
+    if !expected.as_bytes().contains(&b';') {
+        return u64::from(!expected.trim().is_empty());
+    }
     expected
         .split(';')
         .filter(|code| !code.trim().is_empty())
@@ -58,7 +62,8 @@ pub struct Accumulator {
     score_sum: f64,
     elapsed_sum_ms: u64,
     keystrokes: u64,
-    elapsed_ms: Vec<u64>,
+    /// Answer times (at most a day each, so 32 bits), for the quantiles
+    elapsed_ms: Vec<u32>,
     cases: u64,
     case_codes: u64,
     case_ms: u64,
@@ -74,7 +79,7 @@ impl Accumulator {
         self.score_sum += score;
         self.elapsed_sum_ms = self.elapsed_sum_ms.saturating_add(elapsed_ms);
         self.keystrokes = self.keystrokes.saturating_add(keystrokes);
-        self.elapsed_ms.push(elapsed_ms);
+        self.elapsed_ms.push(kept_ms(elapsed_ms));
     }
 
     /// Counts an attempt (already added) at a case whose answer holds `codes` codes; an
@@ -114,8 +119,7 @@ impl Accumulator {
 
     /// The metrics of what was added (its answer times are reordered to find the quantiles).
     pub fn metrics(&mut self) -> Metrics {
-        let median_ms = select_quantile(&mut self.elapsed_ms, 0.5);
-        let p90_ms = select_quantile(&mut self.elapsed_ms, 0.9);
+        let [median_ms, p90_ms] = select_quantiles(&mut self.elapsed_ms, [0.5, 0.9]);
         let hours = self.elapsed_sum_ms as f64 / 3_600_000.0;
         Metrics {
             attempts: self.attempts,
@@ -153,23 +157,42 @@ fn quantile_ranks(len: usize, q: f64) -> (usize, usize, f64) {
     (below, (below + 1).min(len - 1), position - below as f64)
 }
 
+/// An answer time as kept for quantiles: times are at most a day ([`crate::record::MAX_MS`]),
+/// which 32 bits hold, so the kept times take half the memory (and half the time to select
+/// among) of 64-bit ones. A larger number, which no log row holds, is kept as the largest.
+pub(crate) fn kept_ms(elapsed_ms: u64) -> u32 {
+    u32::try_from(elapsed_ms).unwrap_or(u32::MAX)
+}
+
 /// The `q` quantile of values in any order, which it reorders, with linear interpolation (as
 /// numpy and pandas do); 0 for no values. Found by selection instead of a sort.
-pub(crate) fn select_quantile(values: &mut [u64], q: f64) -> f64 {
-    match values {
+pub(crate) fn select_quantile(values: &mut [u32], q: f64) -> f64 {
+    let [quantile] = select_quantiles(values, [q]);
+    quantile
+}
+
+/// [`select_quantile`] for several quantiles `qs` in ascending order: each is selected only
+/// among the values above the one before it, which that selection has put after it.
+pub(crate) fn select_quantiles<const N: usize>(values: &mut [u32], qs: [f64; N]) -> [f64; N] {
+    let len = values.len();
+    // Values before `from` are at most the last quantile's lower value, so no later one's.
+    let mut from = 0;
+    qs.map(|q| match values {
         [] => 0.0,
-        [only] => *only as f64,
+        [only] => f64::from(*only),
         _ => {
-            let (below, above, fraction) = quantile_ranks(values.len(), q);
-            let (_, &mut low, rest) = values.select_nth_unstable(below);
+            let (below, above, fraction) = quantile_ranks(len, q);
+            debug_assert!(below >= from, "quantiles are asked for in ascending order");
+            let (_, &mut low, rest) = values[from..].select_nth_unstable(below - from);
             let high = if above == below {
                 low
             } else {
                 rest.iter().copied().min().unwrap_or(low)
             };
-            low as f64 + (high as f64 - low as f64) * fraction
+            from = below;
+            f64::from(low) + (f64::from(high) - f64::from(low)) * fraction
         }
-    }
+    })
 }
 
 #[cfg(test)]
@@ -178,12 +201,49 @@ mod tests {
 
     #[test]
     fn quantiles_interpolate() {
-        let q = |values: &[u64], q: f64| select_quantile(&mut values.to_vec(), q);
+        let q = |values: &[u32], q: f64| select_quantile(&mut values.to_vec(), q);
         assert_eq!(q(&[], 0.5), 0.0);
         assert_eq!(q(&[7], 0.9), 7.0);
         assert_eq!(q(&[3, 1], 0.5), 2.0);
         assert_eq!(q(&[4, 1, 3, 2], 0.5), 2.5);
         assert!((q(&[10, 9, 8, 7, 6, 5, 4, 3, 2, 1], 0.9) - 9.1).abs() < 1e-9);
+    }
+
+    proptest::proptest! {
+        /// Quantiles selected together (each among the values above the one before) are
+        /// those of the sorted values.
+        #[test]
+        fn quantiles_together_are_quantiles_of_the_sorted(
+            values in proptest::collection::vec(0u32..50, 0..200),
+        ) {
+            let mut sorted = values.clone();
+            sorted.sort_unstable();
+            let of_sorted = |q: f64| {
+                if sorted.is_empty() {
+                    return 0.0;
+                }
+                let (below, above, fraction) = quantile_ranks(sorted.len(), q);
+                let (low, high) = (f64::from(sorted[below]), f64::from(sorted[above]));
+                low + (high - low) * fraction
+            };
+            let together = select_quantiles(&mut values.clone(), [0.25, 0.5, 0.5, 0.9, 1.0]);
+            let expected = [0.25, 0.5, 0.5, 0.9, 1.0].map(of_sorted);
+            proptest::prop_assert_eq!(together, expected);
+        }
+    }
+
+    #[test]
+    fn answer_times_past_32_bits_are_kept_as_the_largest() {
+        assert_eq!(kept_ms(crate::record::MAX_MS), crate::record::MAX_MS as u32);
+        assert_eq!(kept_ms(u64::MAX), u32::MAX);
+    }
+
+    #[test]
+    fn answer_codes_count_the_codes_of_a_key() {
+        assert_eq!(answer_codes("E11.9"), 1);
+        assert_eq!(answer_codes("  "), 0);
+        assert_eq!(answer_codes("I10; E11.9;"), 2);
+        assert_eq!(answer_codes(";"), 0);
     }
 
     #[test]

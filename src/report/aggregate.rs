@@ -76,6 +76,16 @@ impl<T> Runs<T> {
         &mut self.map[self.last]
     }
 
+    /// The value for `key`, made by `new` the first time, for keys that seldom come twice in a
+    /// row (item ids): no comparison with the last key first.
+    fn entry_anew(&mut self, key: &str, new: impl FnOnce() -> T) -> &mut T {
+        self.last = match self.map.get_index_of(key) {
+            Some(at) => at,
+            None => self.map.insert_full(key.into(), new()).0,
+        };
+        &mut self.map[self.last]
+    }
+
     /// The value for `key`, if there is one.
     fn get(&mut self, key: &str) -> Option<&mut T> {
         self.map.get_mut(key)
@@ -213,7 +223,7 @@ impl Aggregator {
         let item = self
             .items
             .entry(attempt.deck, Runs::default)
-            .entry(attempt.item, || ItemStats::new(attempt));
+            .entry_anew(attempt.item, || ItemStats::new(attempt));
         item.attempts += 1;
         item.correct += u64::from(correct);
         if let Some(sessions) = &mut self.sessions {

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::{BEST_DAY_MIN_ATTEMPTS, BestDay, DayPoint, KindCount, Progress, WeakItem, round};
-use crate::metrics::{ratio, select_quantile};
+use crate::metrics::{kept_ms, ratio, select_quantile};
 use crate::record::AttemptRef;
 
 /// How many weakest items a report lists.
@@ -17,7 +17,7 @@ pub(super) struct DaySums {
     correct: u64,
     elapsed_ms: u64,
     /// Answer times, for the day's median
-    times: Vec<u64>,
+    times: Vec<u32>,
 }
 
 impl DaySums {
@@ -25,7 +25,7 @@ impl DaySums {
         self.attempts += 1;
         self.correct += u64::from(correct);
         self.elapsed_ms = self.elapsed_ms.saturating_add(elapsed_ms);
-        self.times.push(elapsed_ms);
+        self.times.push(kept_ms(elapsed_ms));
     }
 
     pub(super) fn merge(&mut self, other: DaySums) {

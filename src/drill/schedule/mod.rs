@@ -229,10 +229,10 @@ impl Reviews {
 
     /// The learner's pace per deck, from her correct answers.
     fn paces(&self) -> Vec<Pace> {
-        let mut times: Vec<Vec<u64>> = vec![Vec::new(); self.decks.len()];
+        let mut times: Vec<Vec<u32>> = vec![Vec::new(); self.decks.len()];
         for review in self.reviews.iter().filter(|r| r.correct) {
             let deck = self.cards[review.card as usize].0;
-            times[deck as usize].push(u64::from(review.elapsed_ms));
+            times[deck as usize].push(review.elapsed_ms);
         }
         times
             .iter_mut()

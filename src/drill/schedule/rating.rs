@@ -12,7 +12,7 @@
 //! the whole log: a deck of long cases is not held to the pace of a deck of single codes, and
 //! the order rows come in changes nothing.
 
-use crate::metrics::select_quantile;
+use crate::metrics::select_quantiles;
 
 /// The four FSRS ratings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -40,14 +40,12 @@ pub struct Pace {
 
 impl Pace {
     /// The pace of these correct answer times (reordered); `None` for none.
-    pub fn of(times: &mut [u64]) -> Option<Pace> {
+    pub fn of(times: &mut [u32]) -> Option<Pace> {
         if times.is_empty() {
             return None;
         }
-        Some(Pace {
-            median_ms: select_quantile(times, 0.5),
-            p75_ms: select_quantile(times, 0.75),
-        })
+        let [median_ms, p75_ms] = select_quantiles(times, [0.5, 0.75]);
+        Some(Pace { median_ms, p75_ms })
     }
 }
 
