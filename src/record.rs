@@ -109,6 +109,7 @@ impl Mode {
     }
 
     /// Parses a log value.
+    #[inline]
     pub fn parse(name: &str) -> Option<Mode> {
         match name {
             "practice" => Some(Mode::Practice),
@@ -569,6 +570,7 @@ pub fn guard(value: &str) -> Cow<'_, str> {
 }
 
 /// Removes the guard added by [`guard`].
+#[inline]
 pub fn unguard(value: &str) -> &str {
     match value.strip_prefix('\'') {
         Some(rest) if needs_guard(rest) => rest,

@@ -60,6 +60,7 @@ impl Verdict {
     }
 
     /// Parses a log value.
+    #[inline]
     pub fn parse(name: &str) -> Option<Verdict> {
         Some(match name {
             "correct" => Verdict::Correct,
@@ -134,6 +135,7 @@ impl Detail {
         }
     }
 
+    #[inline]
     pub fn parse(name: &str) -> Option<Detail> {
         Some(match name {
             "typo" => Detail::Typo,

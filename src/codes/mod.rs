@@ -99,6 +99,7 @@ impl fmt::Display for System {
 
 impl System {
     /// The system a log or deck names exactly (`icd10cm`, ...).
+    #[inline]
     pub fn from_name(name: &str) -> Option<System> {
         match name {
             "icd10cm" => Some(System::Icd10cm),
