@@ -664,8 +664,11 @@ fn parse_cc(text: &'static str) -> rustc_hash::FxHashMap<&'static str, CcFlag> {
 /// (or not a billable code).
 pub(crate) fn cc_flag(code: &str) -> Option<CcFlag> {
     let chunks = cc_chunks();
-    let key = code.get(..1)?;
-    let chunk = &chunks[chunks.binary_search_by(|c| c.key.cmp(key)).ok()?];
+    // Chunks are keyed by a code's first letter: compared as a byte, not as text.
+    let first = *code.as_bytes().first()?;
+    let chunk = &chunks[chunks
+        .binary_search_by_key(&first, |c| c.key.as_bytes()[0])
+        .ok()?];
     let rows = chunk
         .rows
         .get_or_init(|| parse_cc(decode_static(chunk.compressed)));
@@ -674,7 +677,6 @@ pub(crate) fn cc_flag(code: &str) -> Option<CcFlag> {
 }
 
 /// `cc`, `mcc` or `None`.
-#[allow(dead_code)] // For the convention-aware scorer (issue 13); tested below.
 pub(crate) fn severity(code: &str) -> Option<Severity> {
     cc_flag(code).map(|flag| flag.severity)
 }
@@ -1026,6 +1028,15 @@ mod tests {
         let arrest = cc_flag("I469").unwrap();
         assert!(arrest.alive_only && arrest.severity == Severity::Mcc);
         assert!(!cc_flag("J189").unwrap().alive_only);
+    }
+
+    #[test]
+    fn cc_chunks_are_keyed_by_one_letter_in_order() {
+        // `cc_flag` finds a code's chunk by its first byte.
+        let keys: Vec<&str> = cc_chunks().iter().map(|c| c.key).collect();
+        assert!(keys.iter().all(|k| k.len() == 1), "{keys:?}");
+        assert!(keys.is_sorted(), "{keys:?}");
+        assert!(keys.len() > 20, "{keys:?}");
     }
 
     #[test]
