@@ -316,16 +316,25 @@ impl Aggregator {
         let split = self.splits_transcription() && self.by == GroupBy::Mode;
         let sorted = self.groups.into_sorted();
         // The overall row sums every group (transcription aside when grouped by mode); its
-        // quantiles select among all answer times, on a thread of their own while each
-        // group's are found in place.
+        // quantiles select among all answer times, and each day's median among the day's, on
+        // threads of their own while each group's are found in place.
         let mut all = Accumulator::default();
         for (key, acc) in &sorted {
             if !(split && &**key == Mode::Transcribe.name()) {
                 all.merge(acc);
             }
         }
-        let (overall, mut groups) = std::thread::scope(|scope| {
+        let days = self.days.into_sorted();
+        let period = match (days.first(), days.last()) {
+            (Some((from, _)), Some((to, _))) => Some(Period {
+                from: from.to_string(),
+                to: to.to_string(),
+            }),
+            _ => None,
+        };
+        let (overall, progress, mut groups) = std::thread::scope(|scope| {
             let overall = scope.spawn(move || rounded(all.metrics()));
+            let progress = scope.spawn(move || extras::progress(days));
             let groups: Vec<Group> = sorted
                 .into_iter()
                 .map(|(key, mut acc)| Group {
@@ -338,19 +347,10 @@ impl Aggregator {
                     metrics: rounded(acc.metrics()),
                 })
                 .collect();
-            let overall = overall
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (overall, groups)
+            let overall = overall.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            let progress = progress.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (overall, progress, groups)
         });
-        let days = self.days.into_sorted();
-        let period = match (days.first(), days.last()) {
-            (Some((from, _)), Some((to, _))) => Some(Period {
-                from: from.to_string(),
-                to: to.to_string(),
-            }),
-            _ => None,
-        };
         let mut users: Vec<String> = self.users.into_entries().map(|(k, ())| k.into()).collect();
         users.sort();
         let sessions = self.sessions.take().unwrap_or_default();
@@ -372,7 +372,7 @@ impl Aggregator {
                     .into_entries()
                     .flat_map(|(_, items)| items.into_entries().map(|(_, stats)| stats)),
             ),
-            progress: extras::progress(days),
+            progress,
             near_miss_kinds: extras::near_miss_kinds(self.kinds.into_entries()),
             by: self.by,
             period,
