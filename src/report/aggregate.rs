@@ -347,8 +347,12 @@ impl Aggregator {
                     metrics: rounded(acc.metrics()),
                 })
                 .collect();
-            let overall = overall.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-            let progress = progress.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            let overall = overall
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            let progress = progress
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
             (overall, progress, groups)
         });
         let mut users: Vec<String> = self.users.into_entries().map(|(k, ())| k.into()).collect();
