@@ -15,6 +15,7 @@ pub(crate) mod exit;
 pub mod log;
 pub mod metrics;
 pub(crate) mod output;
+pub(crate) mod platform;
 pub mod record;
 pub mod report;
 pub mod score;

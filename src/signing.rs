@@ -126,13 +126,7 @@ fn base_name(path: &Path) -> String {
 fn write_new(path: &Path, text: &str, mode: u32) -> Result<()> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(mode);
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
+    crate::platform::create_with_mode(&mut options, mode);
     let mut file = options
         .open(path)
         .with_context(|| format!("cannot create {}", path.display()))?;
@@ -161,18 +155,13 @@ pub fn read_secret(path: &Path) -> Result<SigningKey> {
     let seed = key_line(&text, SECRET_TAG)
         .and_then(unhex::<32>)
         .with_context(|| format!("{} is not a codedrill secret key", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path)?.permissions().mode();
-        if mode & 0o077 != 0 {
-            bail!(
-                "{} can be read by others (mode {:o}): a secret key must be yours alone; chmod 600 {}",
-                path.display(),
-                mode & 0o777,
-                path.display()
-            );
-        }
+    if let Some(mode) = crate::platform::others_may_read(path)? {
+        bail!(
+            "{} can be read by others (mode {:o}): a secret key must be yours alone; chmod 600 {}",
+            path.display(),
+            mode,
+            path.display()
+        );
     }
     Ok(SigningKey::from_bytes(&seed))
 }
