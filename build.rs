@@ -104,30 +104,20 @@ fn manifest_path(relative: &str) -> PathBuf {
         .join(relative)
 }
 
+/// The shipped decks, `exercises/*.csv`.
 fn embed_decks(generated: &mut String) {
-    let mut decks: Vec<(String, PathBuf)> = fs::read_dir(manifest_path("exercises"))
-        .expect("read exercises/")
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "csv"))
-        .filter_map(|path| {
-            let stem = path.file_stem()?.to_str()?.to_string();
-            Some((stem, path))
-        })
-        .collect();
-    decks.sort();
-    generated
-        .push_str("/// Shipped decks: (name, CSV text).\npub static DECKS: &[(&str, &str)] = &[\n");
-    for (name, path) in &decks {
-        println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(
-            generated,
-            "    ({name:?}, include_str!({:?})),",
-            path.display()
-        )
-        .unwrap();
-    }
-    generated.push_str("];\n");
+    let folder = manifest_path("exercises");
+    assert!(
+        folder.is_dir(),
+        "exercises/ is missing: the shipped decks are there"
+    );
+    let files = files_in(&folder, "csv");
+    embed_files(
+        generated,
+        "Shipped decks: (name, CSV text).",
+        "DECKS",
+        &files,
+    );
 }
 
 /// The shipped exam blueprints, `exercises/blueprints/*.toml`, if there are any.
@@ -138,23 +128,37 @@ fn embed_blueprints(generated: &mut String) {
     if folder.is_dir() {
         println!("cargo:rerun-if-changed={}", folder.display());
     }
-    let mut blueprints: Vec<(String, PathBuf)> = fs::read_dir(&folder)
+    let files = files_in(&folder, "toml");
+    let doc = "Shipped exam blueprints: (name, TOML text).";
+    embed_files(generated, doc, "BLUEPRINTS", &files);
+}
+
+/// The files of `folder` (none if it is not there) ending in `.ext`, by name, with their stems.
+fn files_in(folder: &Path, ext: &str) -> Vec<(String, PathBuf)> {
+    let mut files: Vec<(String, PathBuf)> = fs::read_dir(folder)
         .into_iter()
         .flatten()
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .filter(|path| path.extension().is_some_and(|e| e == ext))
         .filter_map(|path| Some((path.file_stem()?.to_str()?.to_string(), path)))
         .collect();
-    blueprints.sort();
-    generated.push_str(
-        "/// Shipped exam blueprints: (name, TOML text).\npub static BLUEPRINTS: &[(&str, &str)] = &[\n",
-    );
-    for (name, path) in &blueprints {
+    files.sort();
+    files
+}
+
+/// `pub static NAME: &[(&str, &str)]` of (stem, text) pairs, each file included as it is.
+fn embed_files(generated: &mut String, doc: &str, name: &str, files: &[(String, PathBuf)]) {
+    writeln!(
+        generated,
+        "/// {doc}\npub static {name}: &[(&str, &str)] = &["
+    )
+    .unwrap();
+    for (stem, path) in files {
         println!("cargo:rerun-if-changed={}", path.display());
         writeln!(
             generated,
-            "    ({name:?}, include_str!({:?})),",
+            "    ({stem:?}, include_str!({:?})),",
             path.display()
         )
         .unwrap();
