@@ -62,8 +62,7 @@ pub struct Accumulator {
     score_sum: f64,
     elapsed_sum_ms: u64,
     keystrokes: u64,
-    /// Answer times (at most a day each, so 32 bits), for the quantiles
-    elapsed_ms: Vec<u32>,
+    elapsed_ms: Times,
     cases: u64,
     case_codes: u64,
     case_ms: u64,
@@ -79,7 +78,7 @@ impl Accumulator {
         self.score_sum += score;
         self.elapsed_sum_ms = self.elapsed_sum_ms.saturating_add(elapsed_ms);
         self.keystrokes = self.keystrokes.saturating_add(keystrokes);
-        self.elapsed_ms.push(kept_ms(elapsed_ms));
+        self.elapsed_ms.push(elapsed_ms);
     }
 
     /// Counts an attempt (already added) at a case whose answer holds `codes` codes; an
@@ -102,24 +101,45 @@ impl Accumulator {
         self.attempts
     }
 
-    /// Adds everything another accumulator collected.
-    pub fn merge(&mut self, other: &Accumulator) {
+    /// Adds everything another accumulator collected (its answer times taken as they are, not
+    /// copied).
+    pub fn merge(&mut self, other: Accumulator) {
+        self.merge_sums(&other);
+        self.elapsed_ms.merge(other.elapsed_ms);
+    }
+
+    /// Adds another accumulator's sums, not its answer times.
+    fn merge_sums(&mut self, other: &Accumulator) {
         self.attempts += other.attempts;
         self.correct += other.correct;
         self.near_miss += other.near_miss;
         self.score_sum += other.score_sum;
         self.elapsed_sum_ms = self.elapsed_sum_ms.saturating_add(other.elapsed_sum_ms);
         self.keystrokes = self.keystrokes.saturating_add(other.keystrokes);
-        self.elapsed_ms.extend_from_slice(&other.elapsed_ms);
         self.cases += other.cases;
         self.case_codes += other.case_codes;
         self.case_ms = self.case_ms.saturating_add(other.case_ms);
         self.missed_cc += other.missed_cc;
     }
 
-    /// The metrics of what was added (its answer times are reordered to find the quantiles).
-    pub fn metrics(&mut self) -> Metrics {
-        let [median_ms, p90_ms] = select_quantiles(&mut self.elapsed_ms, [0.5, 0.9]);
+    /// The metrics of what was added.
+    pub fn metrics(&self) -> Metrics {
+        self.metrics_with(self.elapsed_ms.quantiles([0.5, 0.9]))
+    }
+
+    /// The metrics of everything these accumulators added, as if one had added it all; they
+    /// are only read, so others may read them at the same time.
+    pub fn metrics_of_all<'a>(all: impl Iterator<Item = &'a Accumulator> + Clone) -> Metrics {
+        let mut sums = Accumulator::default();
+        for acc in all.clone() {
+            sums.merge_sums(acc);
+        }
+        let times = Times::quantiles_of_all(all.map(|acc| &acc.elapsed_ms), [0.5, 0.9]);
+        sums.metrics_with(times)
+    }
+
+    /// The metrics of these sums, with the median and 0.9 quantile of their answer times.
+    fn metrics_with(&self, [median_ms, p90_ms]: [f64; 2]) -> Metrics {
         let hours = self.elapsed_sum_ms as f64 / 3_600_000.0;
         Metrics {
             attempts: self.attempts,
@@ -157,6 +177,55 @@ fn quantile_ranks(len: usize, q: f64) -> (usize, usize, f64) {
     (below, (below + 1).min(len - 1), position - below as f64)
 }
 
+/// Answer times kept for exact quantiles. Times merged from another reader's sums are kept as
+/// that reader's piece, not copied: pieces are put together only when quantiles are asked for,
+/// into a copy, so several threads can find different quantiles from the same times at once.
+#[derive(Debug, Clone, Default)]
+pub struct Times {
+    /// Times added here
+    own: Vec<u32>,
+    /// Times merged in
+    merged: Vec<Vec<u32>>,
+}
+
+impl Times {
+    pub fn push(&mut self, elapsed_ms: u64) {
+        self.own.push(kept_ms(elapsed_ms));
+    }
+
+    /// Takes another's times.
+    pub fn merge(&mut self, other: Times) {
+        if self.own.is_empty() && self.merged.is_empty() {
+            *self = other;
+            return;
+        }
+        self.merged.push(other.own);
+        self.merged.extend(other.merged);
+    }
+
+    fn pieces(&self) -> impl Iterator<Item = &[u32]> {
+        std::iter::once(self.own.as_slice()).chain(self.merged.iter().map(Vec::as_slice))
+    }
+
+    /// The quantiles `qs` (in ascending order) of these times.
+    pub fn quantiles<const N: usize>(&self, qs: [f64; N]) -> [f64; N] {
+        Times::quantiles_of_all(std::iter::once(self), qs)
+    }
+
+    /// The quantiles `qs` (in ascending order) of all these times together.
+    pub fn quantiles_of_all<'a, const N: usize>(
+        all: impl Iterator<Item = &'a Times> + Clone,
+        qs: [f64; N],
+    ) -> [f64; N] {
+        let len = all.clone().flat_map(Times::pieces).map(<[u32]>::len).sum();
+        let mut values = Vec::with_capacity(len);
+        for piece in all.flat_map(Times::pieces) {
+            values.extend_from_slice(piece);
+        }
+        select_quantiles(&mut values, qs)
+    }
+}
+
 /// An answer time as kept for quantiles: times are at most a day ([`crate::record::MAX_MS`]),
 /// which 32 bits hold, so the kept times take half the memory (and half the time to select
 /// among) of 64-bit ones. A larger number, which no log row holds, is kept as the largest.
@@ -164,15 +233,10 @@ pub(crate) fn kept_ms(elapsed_ms: u64) -> u32 {
     u32::try_from(elapsed_ms).unwrap_or(u32::MAX)
 }
 
-/// The `q` quantile of values in any order, which it reorders, with linear interpolation (as
-/// numpy and pandas do); 0 for no values. Found by selection instead of a sort.
-pub(crate) fn select_quantile(values: &mut [u32], q: f64) -> f64 {
-    let [quantile] = select_quantiles(values, [q]);
-    quantile
-}
-
-/// [`select_quantile`] for several quantiles `qs` in ascending order: each is selected only
-/// among the values above the one before it, which that selection has put after it.
+/// The quantiles `qs` (in ascending order) of values in any order, which it reorders, with
+/// linear interpolation (as numpy and pandas do); 0 for no values. Found by selection instead
+/// of a sort, each quantile only among the values above the one before it, which that
+/// selection has put after it.
 pub(crate) fn select_quantiles<const N: usize>(values: &mut [u32], qs: [f64; N]) -> [f64; N] {
     let len = values.len();
     // Values before `from` are at most the last quantile's lower value, so no later one's.
@@ -201,7 +265,7 @@ mod tests {
 
     #[test]
     fn quantiles_interpolate() {
-        let q = |values: &[u32], q: f64| select_quantile(&mut values.to_vec(), q);
+        let q = |values: &[u32], q: f64| select_quantiles(&mut values.to_vec(), [q])[0];
         assert_eq!(q(&[], 0.5), 0.0);
         assert_eq!(q(&[7], 0.9), 7.0);
         assert_eq!(q(&[3, 1], 0.5), 2.0);
@@ -229,6 +293,34 @@ mod tests {
             let together = select_quantiles(&mut values.clone(), [0.25, 0.5, 0.5, 0.9, 1.0]);
             let expected = [0.25, 0.5, 0.5, 0.9, 1.0].map(of_sorted);
             proptest::prop_assert_eq!(together, expected);
+        }
+    }
+
+    proptest::proptest! {
+        /// Times merged from pieces (as a report merges its readers' sums) give the quantiles
+        /// of all their values, alone and together with other times.
+        #[test]
+        fn merged_times_give_the_quantiles_of_all_their_values(
+            pieces in proptest::collection::vec(
+                proptest::collection::vec(0u64..100, 0..40), 1..5),
+            others in proptest::collection::vec(0u64..100, 0..40),
+        ) {
+            let times_of = |values: &[u64]| {
+                let mut times = Times::default();
+                values.iter().for_each(|&ms| times.push(ms));
+                times
+            };
+            let mut merged = Times::default();
+            for piece in &pieces {
+                merged.merge(times_of(piece));
+            }
+            let other = times_of(&others);
+            let qs = [0.5, 0.9];
+            let mut all: Vec<u32> = pieces.concat().iter().map(|&ms| kept_ms(ms)).collect();
+            proptest::prop_assert_eq!(merged.quantiles(qs), select_quantiles(&mut all.clone(), qs));
+            all.extend(others.iter().map(|&ms| kept_ms(ms)));
+            let together = Times::quantiles_of_all([&merged, &other].into_iter(), qs);
+            proptest::prop_assert_eq!(together, select_quantiles(&mut all, qs));
         }
     }
 

@@ -267,7 +267,7 @@ impl Aggregator {
             return;
         }
         for (key, acc) in other.groups.into_entries() {
-            self.groups.entry(&key, Accumulator::default).merge(&acc);
+            self.groups.entry(&key, Accumulator::default).merge(acc);
         }
         for (key, sums) in other.days.into_entries() {
             self.days.entry(&key, DaySums::default).merge(sums);
@@ -288,7 +288,7 @@ impl Aggregator {
             *mine += theirs;
         }
         self.skipped += other.skipped;
-        self.transcription.merge(&other.transcription);
+        self.transcription.merge(other.transcription);
         if let (Some(mine), Some(theirs)) = (&mut self.axes, other.axes) {
             mine.merge(theirs);
         }
@@ -315,15 +315,6 @@ impl Aggregator {
         // Grouped by mode, transcription has its group but stays out of the overall row.
         let split = self.splits_transcription() && self.by == GroupBy::Mode;
         let sorted = self.groups.into_sorted();
-        // The overall row sums every group (transcription aside when grouped by mode); its
-        // quantiles select among all answer times, and each day's median among the day's, on
-        // threads of their own while each group's are found in place.
-        let mut all = Accumulator::default();
-        for (key, acc) in &sorted {
-            if !(split && &**key == Mode::Transcribe.name()) {
-                all.merge(acc);
-            }
-        }
         let days = self.days.into_sorted();
         let period = match (days.first(), days.last()) {
             (Some((from, _)), Some((to, _))) => Some(Period {
@@ -332,16 +323,23 @@ impl Aggregator {
             }),
             _ => None,
         };
+        // The overall row sums every group (transcription aside when grouped by mode); its
+        // quantiles select among all answer times, and each day's median among the day's, on
+        // threads of their own while each group's are found (all reading the same times).
+        let counted = sorted
+            .iter()
+            .filter(|(key, _)| !(split && &**key == Mode::Transcribe.name()))
+            .map(|(_, acc)| acc);
         let (overall, progress, mut groups) = std::thread::scope(|scope| {
-            let overall = scope.spawn(move || rounded(all.metrics()));
+            let overall = scope.spawn(move || rounded(Accumulator::metrics_of_all(counted)));
             let progress = scope.spawn(move || extras::progress(days));
             let groups: Vec<Group> = sorted
-                .into_iter()
-                .map(|(key, mut acc)| Group {
+                .iter()
+                .map(|(key, acc)| Group {
                     key: if key.is_empty() {
                         EMPTY_KEY.to_string()
                     } else {
-                        key.into()
+                        key.to_string()
                     },
                     session: None,
                     metrics: rounded(acc.metrics()),

@@ -52,7 +52,7 @@ impl AxisGroups {
 
     pub(super) fn merge(&mut self, other: AxisGroups) {
         for (position, axis, sums) in other.groups {
-            self.group(position, axis).merge(&sums);
+            self.group(position, axis).merge(sums);
         }
     }
 
@@ -61,7 +61,7 @@ impl AxisGroups {
         self.groups.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         self.groups
             .into_iter()
-            .map(|(_, axis, mut sums)| Group {
+            .map(|(_, axis, sums)| Group {
                 key: axis.to_string(),
                 session: None,
                 metrics: rounded(sums.metrics()),

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::{BEST_DAY_MIN_ATTEMPTS, BestDay, DayPoint, KindCount, Progress, WeakItem, round};
-use crate::metrics::{kept_ms, ratio, select_quantile};
+use crate::metrics::{Times, ratio};
 use crate::record::AttemptRef;
 
 /// How many weakest items a report lists.
@@ -17,7 +17,7 @@ pub(super) struct DaySums {
     correct: u64,
     elapsed_ms: u64,
     /// Answer times, for the day's median
-    times: Vec<u32>,
+    times: Times,
 }
 
 impl DaySums {
@@ -25,14 +25,14 @@ impl DaySums {
         self.attempts += 1;
         self.correct += u64::from(correct);
         self.elapsed_ms = self.elapsed_ms.saturating_add(elapsed_ms);
-        self.times.push(kept_ms(elapsed_ms));
+        self.times.push(elapsed_ms);
     }
 
     pub(super) fn merge(&mut self, other: DaySums) {
         self.attempts += other.attempts;
         self.correct += other.correct;
         self.elapsed_ms = self.elapsed_ms.saturating_add(other.elapsed_ms);
-        self.times.extend(other.times);
+        self.times.merge(other.times);
     }
 }
 
@@ -75,7 +75,7 @@ impl ItemStats {
 }
 
 /// Per-day points with 7-day moving figures, and the best day; `days` sorted by date.
-pub(super) fn progress(mut days: Vec<(Box<str>, DaySums)>) -> Progress {
+pub(super) fn progress(days: Vec<(Box<str>, DaySums)>) -> Progress {
     let dates: Vec<Option<NaiveDate>> = days
         .iter()
         .map(|(key, _)| NaiveDate::parse_from_str(key, "%Y-%m-%d").ok())
@@ -94,12 +94,12 @@ pub(super) fn progress(mut days: Vec<(Box<str>, DaySums)>) -> Progress {
             correct += other.correct;
             elapsed_ms = other.elapsed_ms.saturating_add(elapsed_ms);
         }
-        let (key, day) = &mut days[at];
+        let (key, day) = &days[at];
         points.push(DayPoint {
             day: key.to_string(),
             attempts: day.attempts,
             accuracy: round(ratio(day.correct as f64, day.attempts as f64), 4),
-            median_ms: round(select_quantile(&mut day.times, 0.5), 1),
+            median_ms: round(day.times.quantiles([0.5])[0], 1),
             codes_per_hour: round(per_hour(day.correct, day.elapsed_ms), 1),
             accuracy_7d: round(ratio(correct as f64, attempts as f64), 4),
             codes_per_hour_7d: round(per_hour(correct, elapsed_ms), 1),
