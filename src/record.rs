@@ -453,7 +453,7 @@ fn any_score(raw: &str) -> Option<f64> {
 }
 
 /// A whole number of milliseconds in column `at`, at most [`MAX_MS`].
-#[inline]
+#[inline(always)]
 fn milliseconds(at: usize, raw: &str) -> Result<u64, String> {
     let number = whole(at, raw)?;
     if number > MAX_MS {
@@ -463,7 +463,7 @@ fn milliseconds(at: usize, raw: &str) -> Result<u64, String> {
 }
 
 /// A whole number of keys in column `at`, at most [`MAX_KEYS`].
-#[inline]
+#[inline(always)]
 fn keys(at: usize, raw: &str) -> Result<u64, String> {
     let number = whole(at, raw)?;
     if number > MAX_KEYS {
@@ -483,7 +483,7 @@ fn too_large(at: usize, number: u64, bound: fmt::Arguments<'_>) -> String {
 }
 
 /// A whole number in column `at` (spaces around it allowed).
-#[inline]
+#[inline(always)]
 fn whole(at: usize, raw: &str) -> Result<u64, String> {
     match digits(raw.as_bytes()) {
         Some(number) => Ok(number),
