@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use super::flags::{Mark, ReviewNote};
 use super::render::Palette;
 use super::session::ItemResult;
 use super::wrap::{terminal_width, wrap, wrap_line};
@@ -198,6 +199,29 @@ pub(crate) fn answered_line(exam: &ExamResult) -> String {
     line
 }
 
+/// `Left open on the first pass: 3 (2 flagged, 1 skipped); 2 answered on return, 1 left as
+/// it stood.`, when any item was flagged or skipped.
+fn review_line(exam: &ExamResult) -> Option<String> {
+    let notes: Vec<&ReviewNote> = exam
+        .results
+        .iter()
+        .filter_map(|r| r.review.as_ref())
+        .collect();
+    if notes.is_empty() {
+        return None;
+    }
+    let flagged = notes.iter().filter(|n| n.mark == Mark::Flagged).count();
+    let skipped = notes.len() - flagged;
+    let answered = notes.iter().filter(|n| n.answered_on_return).count();
+    let stood = notes.len() - answered;
+    Some(format!(
+        "Left open on the first pass: {} ({flagged} flagged, {skipped} skipped); {answered} \
+         answered on return, {stood} left as {}.",
+        notes.len(),
+        if stood == 1 { "it stood" } else { "they stood" }
+    ))
+}
+
 /// `2 pretest items, not scored: g3 correct, g7 incorrect`, for an exam with pretest items;
 /// ids through [`visible`].
 pub(crate) fn pretest_line(exam: &ExamResult) -> Option<String> {
@@ -244,7 +268,10 @@ fn render_text_at(exam: &ExamResult, palette: &Palette, width: usize) -> String 
     let _ = writeln!(text, "\n{}", palette.bold(&heading));
     let _ = writeln!(text, "  {verdict}");
     text.push_str(&wrap_line(&answered_line(exam), width, "  ", "    "));
-    if let Some(line) = pretest_line(exam) {
+    for line in [pretest_line(exam), review_line(exam)]
+        .into_iter()
+        .flatten()
+    {
         text.push_str(&wrap_line(&line, width, "  ", "    "));
     }
     for (title, groups) in [
@@ -388,6 +415,53 @@ mod tests {
         let all = ExamResult::with_pretest(exam.results.clone(), 7, Pretest::default(), 50.0, None);
         assert_eq!(all.score_sum, 3.0);
         assert!(pretest_line(&all).is_none());
+    }
+
+    #[test]
+    fn the_result_totals_the_items_left_open_and_how_they_were_settled() {
+        let plain = Palette { enabled: false };
+        let note = |mark, answered_on_return| {
+            Some(ReviewNote {
+                mark,
+                answered_on_return,
+            })
+        };
+        let mut results = vec![
+            answered("a", Verdict::Correct),
+            answered("b", Verdict::Correct),
+            answered("c", Verdict::Incorrect),
+            answered("d", Verdict::Skipped),
+        ];
+        let exam = ExamResult::new(results.clone(), 4, 70.0, None);
+        assert!(review_line(&exam).is_none(), "nothing was left open");
+        assert!(!render_text_at(&exam, &plain, 80).contains("Left open"));
+
+        results[1].review = note(Mark::Flagged, true);
+        results[2].review = note(Mark::Flagged, false);
+        results[3].review = note(Mark::Skipped, true);
+        let exam = ExamResult::new(results.clone(), 4, 70.0, None);
+        assert_eq!(
+            review_line(&exam).as_deref(),
+            Some(
+                "Left open on the first pass: 3 (2 flagged, 1 skipped); 2 answered on return, \
+                 1 left as it stood."
+            )
+        );
+        let text = render_text_at(&exam, &plain, 80);
+        assert!(
+            text.contains(
+                "  Left open on the first pass: 3 (2 flagged, 1 skipped); 2 answered on return, 1\n    left as it stood.\n"
+            ),
+            "under the answered line, wrapped at 80 columns: {text}"
+        );
+
+        results[1].review = note(Mark::Skipped, false);
+        let exam = ExamResult::new(results, 4, 70.0, None);
+        assert!(
+            review_line(&exam)
+                .unwrap()
+                .ends_with("(1 flagged, 2 skipped); 1 answered on return, 2 left as they stood.")
+        );
     }
 
     #[test]

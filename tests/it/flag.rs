@@ -69,6 +69,8 @@ fn a_flagged_item_comes_back_with_its_answer_and_is_logged_once_with_the_final_o
     pty.exp_string("Exam result").unwrap();
     pty.exp_string("PASS").unwrap();
     pty.exp_string("2 of 2 items answered").unwrap();
+    pty.exp_string("Left open on the first pass: 1 (1 flagged, 0 skipped); 1 answered")
+        .unwrap();
     pty.exp_string("exit=0").unwrap();
     assert_cooked(&pty.exp_eof().unwrap());
 
@@ -109,6 +111,8 @@ fn when_the_exam_time_runs_out_flagged_and_skipped_items_are_logged_as_they_stan
     pty.exp_string("time is up").unwrap();
     pty.exp_string("Exam result").unwrap();
     pty.exp_string("(1 not reached)").unwrap();
+    pty.exp_string("Left open on the first pass: 2 (1 flagged, 1 skipped); 0 answered")
+        .unwrap();
     pty.exp_string("exit=3").unwrap();
     assert_cooked(&pty.exp_eof().unwrap());
     // The item in progress is timed out, the open ones settled as they stood; item 4 was
@@ -148,6 +152,8 @@ fn after_a_review_pass_the_candidate_ends_the_exam_with_items_still_flagged() {
     settle();
     type_keys(&mut pty, "e");
     pty.exp_string("Exam result").unwrap();
+    pty.exp_string("Left open on the first pass: 2 (1 flagged, 1 skipped); 1 answered")
+        .unwrap();
     pty.exp_string("still flagged at the end: scored as it stood")
         .unwrap();
     pty.exp_string("exit=3").unwrap();
