@@ -12,6 +12,7 @@ use crate::exit::ExitStatus;
 use crate::log::{self, chain};
 use crate::record::{self, Layout};
 use crate::report::exam::shows_headline;
+use crate::report::reader::expand_logs;
 use crate::settings::Settings;
 use crate::signing::{self, Envelope, Statement};
 use crate::visible::visible;
@@ -20,6 +21,7 @@ const EXAMPLES: &str = "\
 Examples:
   codedrill verify                          the attempt log's chain
   codedrill verify class/*.csv              every log named
+  codedrill verify class/                   every log in a folder
   codedrill verify result.html --key ms-smith.pub    a signed exam result
 
 A log checks when every row chains from the one above it: one line per log gives its rows,
@@ -31,7 +33,8 @@ key's and every row in it matches its chain.";
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
-    /// Logs, or signed exam results (with --key) [default: the attempt log]
+    /// Logs (a folder: the logs in it), or signed exam results (with --key) [default: the
+    /// attempt log]
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// The signer's public key (NAME.pub), to check signed results
@@ -43,7 +46,7 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     let files = if args.files.is_empty() {
         vec![settings.log_path()?.to_path_buf()]
     } else {
-        args.files.clone()
+        in_folders(&args.files)?
     };
     let key = args.key.as_deref().map(signing::read_public).transpose()?;
     let mut all_good = true;
@@ -67,6 +70,20 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
     } else {
         ExitStatus::Error
     })
+}
+
+/// The files named, each folder as the logs in it (by name; other CSV files there are skipped
+/// with a note, as a report skips them).
+fn in_folders(named: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in named {
+        if path.is_dir() {
+            files.extend(expand_logs(std::slice::from_ref(path))?);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
 }
 
 /// Checks one log's chain; `false` when it does not hold (or cannot be checked).

@@ -124,6 +124,54 @@ fn write_lines(log: &Path, lines: &[String]) {
 }
 
 #[test]
+fn a_folder_is_verified_log_by_log_and_its_other_csv_files_are_skipped() {
+    let (scratch, log) = chained_log();
+    let class = scratch.path("class");
+    fs::create_dir(&class).unwrap();
+    let (ana, ben) = (class.join("ana.csv"), class.join("ben.csv"));
+    fs::copy(&log, &ana).unwrap();
+    drill(&ben, "I10\n");
+    fs::write(class.join("grades.csv"), "name,grade\nana,A\n").unwrap();
+    fs::write(class.join("notes.txt"), "not a log").unwrap();
+
+    let (status, stdout, stderr) = verify(&[path(&class)]);
+    assert_eq!(status, 0, "{stderr}");
+    let checked: Vec<&str> = stdout.lines().collect();
+    assert_eq!(checked.len(), 2, "{stdout}");
+    assert!(checked[0].starts_with(&format!("{}: 7 rows, 3 sessions, ", ana.display())));
+    assert!(checked[1].starts_with(&format!("{}: 1 row, 1 session, ", ben.display())));
+    assert_eq!(
+        stderr,
+        format!(
+            "{}: skipped, not a codedrill log\n",
+            class.join("grades.csv").display()
+        )
+    );
+
+    // One broken log in the folder fails it, the others still checked.
+    let mut edited = lines(&ana);
+    edited[2] = edited[2].replace(",tester,", ",someone else,");
+    write_lines(&ana, &edited);
+    let (status, stdout, stderr) = verify(&[path(&class)]);
+    assert_eq!(status, 1, "{stdout}");
+    assert_eq!(
+        stderr.lines().last(),
+        Some(&*format!("{}:3: chain broken", ana.display()))
+    );
+    assert!(
+        stdout.starts_with(&format!("{}: 1 row,", ben.display())),
+        "{stdout}"
+    );
+
+    // A folder with no log in it is an error, not a silent success.
+    let empty = scratch.path("empty");
+    fs::create_dir(&empty).unwrap();
+    let (status, _, stderr) = verify(&[path(&empty)]);
+    assert_eq!(status, 1);
+    assert!(stderr.contains("holds no *.csv logs"), "{stderr}");
+}
+
+#[test]
 fn every_kind_of_tampering_with_a_log_breaks_its_chain_at_the_row() {
     let (scratch, log) = chained_log();
     let good = lines(&log);
