@@ -282,9 +282,9 @@ impl Settings {
         given.or(self.session.time_limit)
     }
 
-    /// Whether formatting counts: `--strict`, or the file's `strict = true`.
-    pub fn strict(&self, given: bool) -> bool {
-        given || self.session.strict == Some(true)
+    /// Whether formatting counts: `--strict` or `--no-strict`, else the file's `strict`.
+    pub fn strict(&self, given: Option<bool>) -> bool {
+        given.unwrap_or(self.session.strict == Some(true))
     }
 
     /// A drill's item count: `-n`, else the file's `count`, else [`DRILL_COUNT`].
@@ -336,7 +336,7 @@ impl Settings {
         };
         let count = session.count.unwrap_or(DRILL_COUNT).to_string();
         let time_limit = session.time_limit.map_or("none".to_string(), show_span);
-        let strict = self.strict(false).to_string();
+        let strict = self.strict(None).to_string();
         let fsrs_params = session
             .fsrs_params
             .as_ref()
@@ -829,7 +829,7 @@ fsrs_params = "weights.txt"
         let ten = Some(Duration::from_secs(10));
         assert_eq!(settings.time_limit(ten), ten);
         assert_eq!(settings.time_limit(None), Some(Duration::from_secs(45)));
-        assert!(settings.strict(false));
+        assert!(settings.strict(None) && !settings.strict(Some(false)));
         assert!(!settings.colour(true));
         assert_eq!(
             (settings.new_limit(None), settings.new_limit(Some(0))),
@@ -850,7 +850,7 @@ fsrs_params = "weights.txt"
         assert!(settings.decks(&[]).is_empty());
         assert_eq!(settings.drill_count(None), DRILL_COUNT);
         assert_eq!(settings.time_limit(None), None);
-        assert!(!settings.strict(false) && settings.strict(true));
+        assert!(!settings.strict(None) && settings.strict(Some(true)));
         let off = resolve_file(Given::default(), &ENV, Some("strict = false")).unwrap();
         assert_eq!(source(&off, "strict").1, format!("file: {CONFIG}"));
     }

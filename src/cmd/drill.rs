@@ -83,9 +83,6 @@ pub struct Args {
     /// `report --format revlog`) [default: the config file's fsrs_params, else FSRS-6's]
     #[arg(long, value_name = "FILE", requires = "due")]
     pub fsrs_params: Option<PathBuf>,
-    /// Formatting counts: an ICD-10-CM code without its dot is a near miss (detail `format`)
-    #[arg(long)]
-    pub strict: bool,
     #[command(flatten)]
     pub shared: crate::settings::SessionOptions,
 }
@@ -173,7 +170,12 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         from_review,
         axes,
     };
-    let outcome = run_plan(&plan, settings, codes, settings.strict(args.strict))?;
+    let outcome = run_plan(
+        &plan,
+        settings,
+        codes,
+        settings.strict(args.session.strictness()),
+    )?;
     print_summary(&outcome.summary, mode, &outcome.palette)?;
     if axes {
         let by_axis = crate::drill::render::axis_summary(&outcome.results, &outcome.palette);

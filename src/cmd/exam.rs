@@ -60,9 +60,6 @@ pub struct Args {
     pub pass: Option<f64>,
     #[command(flatten)]
     pub session: SessionArgs,
-    /// Formatting counts: an ICD-10-CM code without its dot is a near miss
-    #[arg(long)]
-    pub strict: bool,
     /// Also write the result page to FILE (Markdown for .md, HTML for .html; with --sign,
     /// .json for the signed statement alone)
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -138,7 +135,12 @@ pub fn run(args: &Args, settings: &Settings) -> Result<ExitStatus> {
         from_review: 0,
         axes: false,
     };
-    let finished = drill::run_plan(&plan, settings, codes, settings.strict(args.strict))?;
+    let finished = drill::run_plan(
+        &plan,
+        settings,
+        codes,
+        settings.strict(args.session.strictness()),
+    )?;
     let mut exam = ExamResult::with_pretest(
         finished.results,
         scored,

@@ -54,6 +54,24 @@ pub struct SessionArgs {
     /// Per-item time limit, e.g. 30 or 45s; the item then ends as timed_out
     #[arg(long, value_name = "SECS", value_parser = crate::duration::parse_duration)]
     pub time_limit: Option<Duration>,
+    /// Formatting counts: an ICD-10-CM code without its dot is a near miss (detail `format`)
+    /// [default: the config file's strict, else off]
+    #[arg(long, overrides_with = "no_strict")]
+    pub strict: bool,
+    /// Formatting does not count, even with `strict = true` in the config file
+    #[arg(long, overrides_with = "strict")]
+    pub no_strict: bool,
+}
+
+impl SessionArgs {
+    /// `--strict` or `--no-strict`, whichever came last; `None` for neither.
+    pub fn strictness(&self) -> Option<bool> {
+        match (self.strict, self.no_strict) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

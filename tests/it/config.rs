@@ -133,6 +133,21 @@ fn a_piped_drill_takes_user_log_count_decks_and_strict_from_the_file() {
         ("near_miss", "format"),
         "strict = true: the dot counts"
     );
+    // --no-strict turns the file's strict off for one run; given twice, the last one wins.
+    for (flags, verdict) in [
+        (&["--no-strict"][..], "correct"),
+        (&["--no-strict", "--strict"][..], "near_miss"),
+        (&["--strict", "--no-strict"][..], "correct"),
+    ] {
+        std::fs::remove_file(&log).unwrap();
+        with_config(&scratch, Some(&text))
+            .args(["drill", "--order", "file", "-n", "1"])
+            .args(flags)
+            .write_stdin("E119\n")
+            .assert()
+            .success();
+        assert_eq!(log_rows(&log)[0]["verdict"], verdict, "{flags:?}");
+    }
 }
 
 #[test]
