@@ -68,10 +68,7 @@ impl<T> Runs<T> {
             .get_index(self.last)
             .is_some_and(|(k, _)| &**k == key);
         if !same {
-            self.last = match self.map.get_index_of(key) {
-                Some(at) => at,
-                None => self.map.insert_full(key.into(), new()).0,
-            };
+            return self.entry_anew(key, new);
         }
         &mut self.map[self.last]
     }
